@@ -1,0 +1,92 @@
+/* cli.h — shared pieces of the embview command line: exit codes, messages,
+ * input loading and progress.  The CLI is the only code that prints or exits. */
+#ifndef EV_CLI_H
+#define EV_CLI_H
+
+#include <stdio.h>
+
+#include "embview/embview.h"
+
+/* Exit statuses, documented in the README. */
+enum cli_exit {
+  EXIT_OK = 0,
+  EXIT_FAIL = 1,        /* internal or resource failure (out of memory, LAPACK) */
+  EXIT_USAGE = 2,       /* bad command line: unknown option, bad value */
+  EXIT_INPUT = 3,       /* an input file is missing, unreadable, malformed or mismatched */
+  EXIT_OUTPUT = 4,      /* an output could not be written */
+  EXIT_INTERRUPT = 130  /* Ctrl-C */
+};
+
+typedef struct cli_common {
+  ev_load_options load;
+  int quiet;
+  int n_threads;
+} cli_common;
+
+/* "embview: error: <msg>" on stderr; returns `status`. */
+int cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Library error → message and exit status for the given stage. */
+int cli_fail_ev(const ev_error *err, int stage_status);
+void cli_print_notes(const ev_notes *notes);
+
+/* Load the input and its metadata/labels; prints notes; returns an exit status. */
+int cli_load(const char *path, const cli_common *c, ev_dataset **out);
+
+/* Refuse to write over any input file; returns an exit status. */
+int cli_check_output(const char *out_path, const char *in_path, const cli_common *c);
+
+/* Progress to stderr: a bar on a TTY unless quiet; always watches Ctrl-C. */
+void cli_progress_init(int quiet);
+ev_progress cli_progress(void);
+void cli_progress_done(void);
+int cli_interrupted(void);
+
+double cli_now(void);
+
+int cmd_info(int argc, char **argv);
+int cmd_embed(int argc, char **argv);
+
+#endif
+
+/* Option ids shared by the commands (beyond single characters). */
+enum cli_opt_id {
+  OPT_LABELS = 1000,
+  OPT_METADATA,
+  OPT_FORMAT,
+  OPT_THREADS,
+  OPT_QUIET,
+  OPT_HELP,
+  OPT_METHOD,
+  OPT_DIMS,
+  OPT_NORMALIZE,
+  OPT_SOLVER,
+  OPT_SEED,
+  OPT_SCALE,
+  OPT_JSON
+};
+
+/* getopt_long entries for the common options, to splice into each table. */
+#define CLI_COMMON_LONGOPTS                               \
+  {"labels", required_argument, NULL, OPT_LABELS},        \
+  {"metadata", required_argument, NULL, OPT_METADATA},    \
+  {"format", required_argument, NULL, OPT_FORMAT},        \
+  {"threads", required_argument, NULL, OPT_THREADS},      \
+  {"quiet", no_argument, NULL, OPT_QUIET},                \
+  {"help", no_argument, NULL, OPT_HELP}
+
+#define CLI_COMMON_HELP                                                                        \
+  "  --labels FILE      labels: IDX/NPY 1-D array or one value per line\n"                    \
+  "  --metadata FILE    metadata TSV (TensorBoard rules: header row iff several columns)\n"   \
+  "  --format FMT       input format: auto (default), idx, npy, npz, tsv, csv\n"              \
+  "  --threads N        worker threads (default: all cores)\n"                                \
+  "  --quiet            no progress bar\n"                                                    \
+  "  --help             this help\n"
+
+void cli_common_init(cli_common *c);
+/* Handle a common option; returns 1 if handled, 0 if not common, or -1 after
+ * printing a usage error. */
+int cli_common_option(cli_common *c, int opt, const char *arg);
+/* Strict integer parsing with a range; prints a usage error and returns 0 on failure. */
+int cli_parse_long(const char *s, const char *what, long min, long max, long *out);
+/* Message for an unknown option or missing value from getopt. */
+int cli_bad_option(const char *cmd, char **argv, int optind_now);

@@ -1,0 +1,52 @@
+/* common.c — messages, loading and output checks shared by the commands. */
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+
+int cli_fail(int status, const char *fmt, ...) {
+  va_list ap;
+  fflush(stdout);
+  fputs("embview: error: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return status;
+}
+
+int cli_fail_ev(const ev_error *err, int stage_status) {
+  int status = stage_status;
+  if (err->code == EV_ECANCELED) status = EXIT_INTERRUPT;
+  else if (err->code == EV_ENOMEM || err->code == EV_EINTERNAL) status = EXIT_FAIL;
+  return cli_fail(status, "%s", err->msg[0] ? err->msg : ev_strerror(err->code));
+}
+
+void cli_print_notes(const ev_notes *notes) {
+  for (int i = 0; i < notes->n; i++) fprintf(stderr, "embview: note: %s\n", notes->msg[i]);
+  if (notes->n_dropped) fprintf(stderr, "embview: note: (%d more notes)\n", notes->n_dropped);
+}
+
+int cli_load(const char *path, const cli_common *c, ev_dataset **out) {
+  ev_error err = {0};
+  ev_notes notes = {0};
+  int rc = ev_dataset_load(path, &c->load, out, &notes, &err);
+  cli_print_notes(&notes);
+  if (rc) return cli_fail_ev(&err, EXIT_INPUT);
+  return EXIT_OK;
+}
+
+int cli_check_output(const char *out_path, const char *in_path, const cli_common *c) {
+  const char *inputs[3] = {in_path, c->load.metadata_path, c->load.labels_path};
+  for (int i = 0; i < 3; i++)
+    if (inputs[i] && ev_same_file(out_path, inputs[i]))
+      return cli_fail(EXIT_USAGE, "output %s is an input file; refusing to overwrite it", out_path);
+  return EXIT_OK;
+}
+
+double cli_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}

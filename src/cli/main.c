@@ -1,0 +1,92 @@
+/* main.c — `embview <command> ...`: dispatch, common options, help. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char *usage_text =
+    "usage: embview <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  info FILE                      shape, type, value range and metadata of an input\n"
+    "  embed FILE --method pca -o OUT project to 2-D/3-D (or k-D) and write .npy or .tsv\n"
+    "\n"
+    "  embview <command> --help       options of a command\n"
+    "  embview --version              version and linear-algebra backend\n"
+    "\n"
+    "inputs: IDX (.gz), NPY, NPZ, TSV, CSV; metadata TSV; labels as IDX/NPY/text.\n"
+    "exit status: 0 ok, 1 failure, 2 usage error, 3 input error, 4 output error, 130 interrupted\n";
+
+void cli_common_init(cli_common *c) {
+  memset(c, 0, sizeof *c);
+  ev_load_options_default(&c->load);
+}
+
+int cli_parse_long(const char *s, const char *what, long min, long max, long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < min || v > max) {
+    cli_fail(EXIT_USAGE, "%s: '%s' is not an integer in %ld..%ld", what, s, min, max);
+    return 0;
+  }
+  *out = v;
+  return 1;
+}
+
+int cli_common_option(cli_common *c, int opt, const char *arg) {
+  long v;
+  switch (opt) {
+    case OPT_LABELS: c->load.labels_path = arg; return 1;
+    case OPT_METADATA: c->load.metadata_path = arg; return 1;
+    case OPT_FORMAT: {
+      int f = ev_format_parse(arg);
+      if (f < 0) {
+        cli_fail(EXIT_USAGE, "--format: unknown format '%s' (auto, idx, npy, npz, tsv, csv)", arg);
+        return -1;
+      }
+      c->load.format = (ev_format)f;
+      return 1;
+    }
+    case OPT_THREADS:
+      if (!cli_parse_long(arg, "--threads", 1, 1024, &v)) return -1;
+      c->n_threads = (int)v;
+      return 1;
+    case OPT_QUIET: c->quiet = 1; return 1;
+  }
+  return 0;
+}
+
+int cli_bad_option(const char *cmd, char **argv, int optind_now) {
+  const char *bad = argv[optind_now - 1];
+  return cli_fail(EXIT_USAGE, "%s: unknown option or missing value near '%s' (see embview %s --help)",
+                  cmd, bad ? bad : "?", cmd);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    if (argc >= 3 && strcmp(cmd, "help") == 0) {
+      char *sub[] = {argv[2], "--help", NULL};
+      if (!strcmp(argv[2], "info")) return cmd_info(2, sub);
+      if (!strcmp(argv[2], "embed")) return cmd_embed(2, sub);
+    }
+    fputs(usage_text, stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+    printf("embview %s\nBLAS: %s\n", ev_version(), ev_blas_info());
+    return EXIT_OK;
+  }
+  opterr = 0; /* we print our own messages */
+  if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
+  if (!strcmp(cmd, "embed")) return cmd_embed(argc - 1, argv + 1);
+  return cli_fail(EXIT_USAGE, "unknown command '%s' (commands: info, embed; see embview --help)", cmd);
+}

@@ -1,0 +1,95 @@
+/* alloc.c — the library's allocator wrappers, with a fault-injection hook for tests. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+static long fail_at;  /* 0: never fail */
+static long counted;  /* allocations since fail_at was set */
+
+void ev__alloc_fail_at(long k) {
+  fail_at = k;
+  counted = 0;
+}
+
+long ev__alloc_count(void) { return counted; }
+
+static int should_fail(void) {
+  if (fail_at <= 0) return 0;
+  return ++counted == fail_at;
+}
+
+void *ev__malloc(size_t n) {
+  if (should_fail()) return NULL;
+  return malloc(n ? n : 1);
+}
+
+void *ev__calloc(size_t count, size_t size) {
+  if (should_fail()) return NULL;
+  if (count == 0 || size == 0) return calloc(1, 1);
+  return calloc(count, size);
+}
+
+void *ev__realloc(void *p, size_t n) {
+  if (should_fail()) return NULL;
+  return realloc(p, n ? n : 1);
+}
+
+void ev__free(void *p) { free(p); }
+
+char *ev__strndup(const char *s, size_t n) {
+  char *d = ev__malloc(n + 1);
+  if (!d) return NULL;
+  memcpy(d, s, n);
+  d[n] = '\0';
+  return d;
+}
+
+char *ev__strdup(const char *s) { return ev__strndup(s, strlen(s)); }
+
+int ev__buf_reserve(ev__buf *b, size_t extra) {
+  size_t need;
+  if (ev__add(b->len, extra, &need) || (b->limit && need > b->limit)) return EV_ERANGE;
+  if (need <= b->cap) return EV_OK;
+  size_t cap = b->cap ? b->cap : 4096;
+  while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+  if (b->limit && cap > b->limit) cap = b->limit;
+  unsigned char *p = ev__realloc(b->data, cap);
+  if (!p) return EV_ENOMEM;
+  b->data = p;
+  b->cap = cap;
+  return EV_OK;
+}
+
+int ev__buf_append(ev__buf *b, const void *p, size_t n) {
+  int rc = ev__buf_reserve(b, n);
+  if (rc) return rc;
+  memcpy(b->data + b->len, p, n);
+  b->len += n;
+  return EV_OK;
+}
+
+void ev__buf_free(ev__buf *b) {
+  ev__free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+const char *ev__basename(const char *path) {
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+void ev__fmt_bytes(char *out, size_t out_len, double bytes) {
+  const char *unit[] = {"bytes", "KB", "MB", "GB", "TB", "PB", "EB"};
+  int u = 0;
+  while (bytes >= 1000.0 && u < 6) {
+    bytes /= 1000.0;
+    u++;
+  }
+  if (u == 0)
+    snprintf(out, out_len, "%.0f %s", bytes, unit[u]);
+  else
+    snprintf(out, out_len, "%.1f %s", bytes, unit[u]);
+}

@@ -1,0 +1,19 @@
+/* npy.h — NumPy .npy parsing shared by the NPY and NPZ readers.  Internal. */
+#ifndef EV_IO_NPY_H
+#define EV_IO_NPY_H
+
+#include "io/ndarray.h"
+
+/* Parse an .npy image held in memory: magic, version 1/2/3 header, dict.
+ * On success `a` describes the array, its data borrowed from `buf`, and the
+ * data size has been checked against len.  `who`/`path` name the source in
+ * messages (for NPZ members, the member name). */
+int ev__npy_parse(const unsigned char *buf, size_t len, const char *who, const char *path,
+                  ev__ndarray *a, ev_error *err);
+
+/* Encode a v1.0 .npy header for a C-order little-endian array of the given
+ * descr ("<f4", "<i4") and shape into out (at least 256 bytes); returns its
+ * length (a multiple of 64, ending in '\n'). */
+size_t ev__npy_header(char *out, size_t out_len, const char *descr, const int64_t *shape, int ndim);
+
+#endif
