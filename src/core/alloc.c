@@ -2,8 +2,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/internal.h"
+
+/* Large blocks (matrices, buffers) ask for transparent huge pages: on the
+ * virtual machines this runs on, first-touch page faults otherwise cost more
+ * than the arithmetic (perf: 40% of an IDX load was page faults). */
+#define HUGE_MIN_BYTES ((size_t)8 << 20)
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+static void *advise_huge(void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  if (p && n >= HUGE_MIN_BYTES) {
+    uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uintptr_t b = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+    if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
+  }
+#endif
+  return p;
+}
 
 static long fail_at;  /* 0: never fail */
 static long counted;  /* allocations since fail_at was set */
@@ -22,18 +40,18 @@ static int should_fail(void) {
 
 void *ev__malloc(size_t n) {
   if (should_fail()) return NULL;
-  return malloc(n ? n : 1);
+  return advise_huge(malloc(n ? n : 1), n);
 }
 
 void *ev__calloc(size_t count, size_t size) {
   if (should_fail()) return NULL;
   if (count == 0 || size == 0) return calloc(1, 1);
-  return calloc(count, size);
+  return advise_huge(calloc(count, size), count * size);
 }
 
 void *ev__realloc(void *p, size_t n) {
   if (should_fail()) return NULL;
-  return realloc(p, n ? n : 1);
+  return advise_huge(realloc(p, n ? n : 1), n);
 }
 
 void ev__free(void *p) { free(p); }

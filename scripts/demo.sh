@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The demo: MNIST-10k (in data/) projected with PCA.  Later stages add t-SNE,
+# UMAP, the report and the viewer.
+set -euo pipefail
+build=${1:-build}
+exe="$build/embview"
+out="$build/demo"
+mkdir -p "$out"
+echo "== embview demo: 10,000 MNIST digits (data/README.md) =="
+"$exe" info data/mnist10k-images-idx3-ubyte.gz --labels data/mnist10k-labels-idx1-ubyte.gz
+echo
+"$exe" embed data/mnist10k-images-idx3-ubyte.gz --labels data/mnist10k-labels-idx1-ubyte.gz \
+  --method pca --dims 2 -o "$out/mnist10k-pca2.npy"
+"$exe" embed data/mnist10k-images-idx3-ubyte.gz --method pca --dims 2 -o "$out/mnist10k-pca2.tsv" --quiet >/dev/null
+echo
+echo "2-D PCA coordinates: $out/mnist10k-pca2.npy (float32, 10000 x 2) and $out/mnist10k-pca2.tsv"
+echo "labels for colouring: data/mnist10k-labels-idx1-ubyte.gz"

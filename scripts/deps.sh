@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the Debian packages embview needs, or says exactly how to.
+#
+# usage: scripts/deps.sh [build|test|bench]   (each level includes the previous)
+# As root: apt-get installs what is missing.  Otherwise: prints the exact
+# `sudo apt-get install ...` line and exits 1 without changing anything.
+set -euo pipefail
+
+level=${1:-build}
+build_pkgs="gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev zlib1g-dev"
+test_pkgs="python3 python3-numpy dataset-fashion-mnist"
+bench_pkgs="python3-sklearn time"
+
+case "$level" in
+  build) want="$build_pkgs" ;;
+  test) want="$build_pkgs $test_pkgs" ;;
+  bench) want="$build_pkgs $test_pkgs $bench_pkgs" ;;
+  *) echo "deps.sh: unknown level '$level' (build, test, bench)" >&2; exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "deps.sh: this is not a Debian system; install the equivalents of: $want" >&2
+  exit 1
+fi
+
+missing=""
+for p in $want; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  echo "deps.sh: installing:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >&2
+else
+  echo "embview needs these Debian packages:$missing" >&2
+  echo "install them with:" >&2
+  echo "  sudo apt-get install -y$missing" >&2
+  exit 1
+fi
