@@ -14,6 +14,7 @@
 #include "embview/table.h"
 #include "embview/io.h"
 #include "embview/pca.h"
+#include "embview/knn.h"
 
 #define EV_VERSION_MAJOR 0
 #define EV_VERSION_MINOR 1

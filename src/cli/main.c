@@ -12,6 +12,7 @@ static const char *usage_text =
     "\n"
     "commands:\n"
     "  info FILE                      shape, type, value range and metadata of an input\n"
+    "  knn FILE -k K [-o GRAPH.npz]   k-nearest-neighbour graph (exact or approximate)\n"
     "  embed FILE --method pca -o OUT project to 2-D/3-D (or k-D) and write .npy or .tsv\n"
     "\n"
     "  embview <command> --help       options of a command\n"
@@ -77,6 +78,7 @@ int main(int argc, char **argv) {
       char *sub[] = {argv[2], "--help", NULL};
       if (!strcmp(argv[2], "info")) return cmd_info(2, sub);
       if (!strcmp(argv[2], "embed")) return cmd_embed(2, sub);
+      if (!strcmp(argv[2], "knn")) return cmd_knn(2, sub);
     }
     fputs(usage_text, stdout);
     return EXIT_OK;
@@ -88,5 +90,6 @@ int main(int argc, char **argv) {
   opterr = 0; /* we print our own messages */
   if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
   if (!strcmp(cmd, "embed")) return cmd_embed(argc - 1, argv + 1);
-  return cli_fail(EXIT_USAGE, "unknown command '%s' (commands: info, embed; see embview --help)", cmd);
+  if (!strcmp(cmd, "knn")) return cmd_knn(argc - 1, argv + 1);
+  return cli_fail(EXIT_USAGE, "unknown command '%s' (commands: info, knn, embed; see embview --help)", cmd);
 }

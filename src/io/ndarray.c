@@ -111,6 +111,15 @@ static double load_elem(const ev__ndarray *a, size_t k) {
   return 0;
 }
 
+/* Element k as float32, rounded once as numpy's astype does: a 64-bit
+ * integer converted through double would be rounded twice and could land on
+ * the other neighbour (2**60 + 2**36 + 1 is one). */
+static float load_f32(const ev__ndarray *a, size_t k) {
+  if (a->dtype == EV__DT_I64) return (float)(int64_t)load_uint(a->data + k * 8, 8, a->big_endian);
+  if (a->dtype == EV__DT_U64) return (float)load_uint(a->data + k * 8, 8, a->big_endian);
+  return (float)load_elem(a, k);
+}
+
 static int host_big_endian(void) {
   const uint16_t one = 1;
   return *(const unsigned char *)&one == 0;
@@ -145,7 +154,7 @@ int ev__ndarray_to_matrix(const ev__ndarray *a, const char *who, const char *pat
 #pragma omp parallel for schedule(static) num_threads(nt)
     for (int64_t i = 0; i < n; i++) {
       float *dst = m->data + (size_t)i * (size_t)d;
-      for (int64_t j = 0; j < d; j++) dst[j] = (float)load_elem(a, (size_t)i * (size_t)d + (size_t)j);
+      for (int64_t j = 0; j < d; j++) dst[j] = load_f32(a, (size_t)i * (size_t)d + (size_t)j);
     }
   } else {
     /* Column-major: element (i, c1, c2, ...) sits at i + n * (c1 + s1 * (c2 + ...)).
@@ -164,10 +173,15 @@ int ev__ndarray_to_matrix(const ev__ndarray *a, const char *who, const char *pat
           f_index += idx[k] * f_stride;
           f_stride *= a->shape[k];
         }
-        dst[c] = (float)load_elem(a, (size_t)i + (size_t)n * (size_t)f_index);
+        dst[c] = load_f32(a, (size_t)i + (size_t)n * (size_t)f_index);
       }
     }
   }
+  ev__matrix_set_image_shape(m, a);
+  return EV_OK;
+}
+
+void ev__matrix_set_image_shape(ev_matrix *m, const ev__ndarray *a) {
   if (a->ndim == 3) {
     m->image_h = (int32_t)EV__MIN(a->shape[1], INT32_MAX);
     m->image_w = (int32_t)EV__MIN(a->shape[2], INT32_MAX);
@@ -177,7 +191,6 @@ int ev__ndarray_to_matrix(const ev__ndarray *a, const char *who, const char *pat
     m->image_w = (int32_t)EV__MIN(a->shape[2], INT32_MAX);
     m->image_c = (int32_t)a->shape[3];
   }
-  return EV_OK;
 }
 
 int ev__ndarray_to_column(const ev__ndarray *a, const char *name, ev_table *t, ev_error *err) {

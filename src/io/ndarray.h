@@ -53,6 +53,9 @@ void ev__ndarray_describe(const ev__ndarray *a, ev_format fmt, ev_source_info *i
 int ev__ndarray_to_matrix(const ev__ndarray *a, const char *who, const char *path, int n_threads,
                           ev_matrix **out, ev_error *err);
 
+/* Record the image shape of N x H x W and N x H x W x C (C in 1, 3, 4) arrays. */
+void ev__matrix_set_image_shape(ev_matrix *m, const ev__ndarray *a);
+
 /* A 1-D array as text values: integers printed exactly, floats with %.9g /
  * %.17g, bools as 0/1. */
 int ev__ndarray_to_column(const ev__ndarray *a, const char *name, ev_table *t, ev_error *err);

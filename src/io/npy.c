@@ -205,11 +205,7 @@ int ev_npy_read(const char *path, ev_matrix **out, ev_source_info *info, ev_erro
                               d, out, err);
     if (rc) goto fail;
     if (info) info->mapped = 1;
-    if (a.ndim == 3) {
-      (*out)->image_h = (int32_t)a.shape[1];
-      (*out)->image_w = (int32_t)a.shape[2];
-      (*out)->image_c = 1;
-    }
+    ev__matrix_set_image_shape(*out, &a);
     return EV_OK;
   }
   rc = ev__ndarray_to_matrix(&a, "npy", path, 0, out, err);
