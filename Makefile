@@ -40,6 +40,7 @@ test-sanitize:
 bench: build
 	@scripts/deps.sh bench
 	@bench/run_pca.sh $(BUILD)
+	@bench/run_knn.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

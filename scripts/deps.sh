@@ -9,7 +9,7 @@ set -euo pipefail
 level=${1:-build}
 build_pkgs="gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev zlib1g-dev"
 test_pkgs="python3 python3-numpy dataset-fashion-mnist"
-bench_pkgs="python3-sklearn time"
+bench_pkgs="python3-sklearn python3-pynndescent python3-hnswlib python3-faiss time"
 
 case "$level" in
   build) want="$build_pkgs" ;;

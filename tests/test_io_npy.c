@@ -209,6 +209,52 @@ TEST(npy_unreadable_arrays) {
   ASSERT_TRUE(m == NULL);
 }
 
+/* Headers as other writers might make them: double quotes, no trailing comma,
+ * odd spacing, and data that do not start at a 4-byte boundary (then the
+ * float32 values are copied instead of mapped). */
+TEST(npy_hand_written_headers) {
+  static const struct {
+    const char *dict;
+    int64_t n, d;
+    int mapped;
+  } cases[] = {
+      {"{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (2, 3)}\n", 2, 3, 0},
+      {"{'descr':'<f4','fortran_order':False,'shape':( 2 , 3 ) }    \n", 2, 3, 1},
+      {"{'shape': (3, 2), 'fortran_order': True, 'descr': '<f4'}\n", 3, 2, 0},
+  };
+  const float vals[6] = {1.5f, -2.0f, 3.25f, 0.0f, 1e30f, -7.0f};
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    unsigned char buf[256];
+    size_t dl = strlen(cases[k].dict);
+    memcpy(buf, "\x93NUMPY\x01\x00", 8);
+    memcpy(buf + 10, cases[k].dict, dl - 1);
+    /* pad with spaces: data aligned to 4 bytes exactly when it should be mapped */
+    while ((10 + dl) % 4 != (cases[k].mapped ? 0u : 1u)) buf[10 + dl++ - 1] = ' ';
+    buf[10 + dl - 1] = '\n';
+    buf[8] = (unsigned char)dl;
+    buf[9] = 0;
+    memcpy(buf + 10 + dl, vals, sizeof vals);
+    const char *p = test_write_file("npy_hand.npy", buf, 10 + dl + sizeof vals);
+    ev_error err = {0};
+    ev_matrix *m = NULL;
+    ev_source_info info;
+    ASSERT_OK(ev_npy_read(p, &m, &info, &err), &err);
+    int64_t n = m->n_rows, d = m->n_cols;
+    float got[6];
+    for (int i = 0; i < 6; i++) got[i] = ev_matrix_row(m, i / d)[i % d];
+    ev_matrix_free(m);
+    ASSERT_EQ(n, cases[k].n);
+    ASSERT_EQ(d, cases[k].d);
+    ASSERT_EQ(info.mapped, cases[k].mapped);
+    if (k < 2) {
+      for (int i = 0; i < 6; i++) ASSERT_TRUE(got[i] == vals[i]);
+    } else { /* Fortran order: element (i, j) is vals[i + 3 * j] */
+      for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 2; j++) ASSERT_TRUE(got[i * 2 + j] == vals[i + 3 * j]);
+    }
+  }
+}
+
 TEST(npy_detect_and_load) {
   ev_error err = {0};
   ev_format f = EV_FORMAT_AUTO;
@@ -236,6 +282,7 @@ static const test_case tests[] = {
     {"npy_one_dimensional_is_one_column", npy_one_dimensional_is_one_column},
     {"npy_empty_rows", npy_empty_rows},
     {"npy_unreadable_arrays", npy_unreadable_arrays},
+    {"npy_hand_written_headers", npy_hand_written_headers},
     {"npy_detect_and_load", npy_detect_and_load},
 };
 

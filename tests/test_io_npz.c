@@ -2,6 +2,8 @@
  * and np.savez_compressed (deflated): the matrix, 1-D arrays as metadata
  * columns with exact text, and the archives it must refuse.
  */
+#include "io/npy.h"
+#include "io/zip.h"
 #include "io_fixtures.h"
 
 /* basic.columns.tsv: header, then the text numpy gives each cell. */
@@ -192,7 +194,66 @@ TEST(npz_dataset_load) {
   ASSERT_TRUE(same);
 }
 
+/* Archives in the layout embview itself writes (src/io/zip.c: stored
+ * members, zip64 end records and extra fields): readable by us and numpy. */
+static const char *write_own_npz(const char *name, int with_text_member, ev_error *err) {
+  static float x[6 * 3];
+  static int64_t y[6];
+  for (int i = 0; i < 18; i++) x[i] = (float)i * 0.25f - 2.0f;
+  for (int i = 0; i < 6; i++) y[i] = (int64_t)i * 1000000007LL - 3;
+  y[5] = (int64_t)1 << 62;
+  char hx[256], hy[256];
+  int64_t sx[2] = {6, 3}, sy[1] = {6};
+  size_t lx = ev__npy_header(hx, sizeof hx, "<f4", sx, 2);
+  size_t ly = ev__npy_header(hy, sizeof hy, "<i8", sy, 1);
+  const char *path = test_out_path(name);
+  FILE *fp = fopen(path, "wb");
+  if (!fp) return NULL;
+  ev__zip_writer w = {0};
+  w.fp = fp;
+  int rc = ev__zip_write_member(&w, "x.npy", hx, lx, x, sizeof x, err);
+  if (!rc) rc = ev__zip_write_member(&w, "y.npy", hy, ly, y, sizeof y, err);
+  if (!rc && with_text_member) rc = ev__zip_write_member(&w, "readme.txt", "hello", 5, NULL, 0, err);
+  if (!rc) rc = ev__zip_write_end(&w, err);
+  fclose(fp);
+  return rc ? NULL : path;
+}
+
+TEST(npz_own_zip64_layout) {
+  ev_error err = {0};
+  const char *path = write_own_npz("npz_own.npz", 0, &err);
+  ASSERT_TRUE(path != NULL);
+  ev_matrix *m = NULL;
+  ev_table *cols = NULL;
+  ASSERT_OK(ev_npz_read(path, &m, &cols, NULL, &err), &err);
+  int64_t n = m->n_rows, d = m->n_cols;
+  float last = m->data[17];
+  ev_matrix_free(m);
+  char y0[32], y5[32];
+  snprintf(y0, sizeof y0, "%s", ev_table_cell(cols, 0, 0));
+  snprintf(y5, sizeof y5, "%s", ev_table_cell(cols, 5, 0));
+  ev_table_free(cols);
+  ASSERT_EQ(n, 6);
+  ASSERT_EQ(d, 3);
+  ASSERT_TRUE(last == 2.25f);
+  ASSERT_STR_EQ(y0, "-3");
+  ASSERT_STR_EQ(y5, "4611686018427387904");
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd,
+           "/usr/bin/python3 -c \"import sys, numpy as np; z = np.load(sys.argv[1]); "
+           "assert sorted(z.files) == ['x', 'y']; assert z['x'].shape == (6, 3) and z['x'][5, 2] == 2.25; "
+           "assert z['y'][5] == 2**62\" '%s'",
+           path);
+  ASSERT_EQ(test_system(cmd), 0);
+  /* a member that is not an .npy is named in the error */
+  path = write_own_npz("npz_own_text.npz", 1, &err);
+  ASSERT_TRUE(path != NULL);
+  ASSERT_ERR(ev_npz_read(path, &m, &cols, NULL, &err), EV_EFORMAT, &err, "[readme.txt]: not a .npy file");
+  ASSERT_CONTAINS(err.msg, "npz_own_text.npz");
+}
+
 static const test_case tests[] = {
+    {"npz_own_zip64_layout", npz_own_zip64_layout},
     {"npz_stored", npz_stored},
     {"npz_deflated", npz_deflated},
     {"npz_columns_not_wanted", npz_columns_not_wanted},

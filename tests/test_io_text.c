@@ -214,6 +214,25 @@ TEST(text_blank_lines_skipped) {
   ASSERT_EQ(n, 2);
 }
 
+/* A UTF-8 byte order mark (Excel's "CSV UTF-8") is not part of the first field. */
+TEST(text_byte_order_mark) {
+  ev_error err = {0};
+  ev_matrix *m = NULL;
+  ev_table *cols = NULL;
+  ASSERT_OK(read_text("text_bom.tsv", "\xef\xbb\xbf" "1\t2\n3\t4\n", NULL, &m, NULL, NULL, &err), &err);
+  int64_t n = m->n_rows;
+  float v = m->data[0];
+  ev_matrix_free(m);
+  ASSERT_EQ(n, 2); /* not 1 row under a "header" */
+  ASSERT_TRUE(v == 1.0f);
+  ASSERT_OK(read_text("text_bom.csv", "\xef\xbb\xbfname,x\na,1\n", NULL, &m, &cols, NULL, &err), &err);
+  ev_matrix_free(m);
+  char name[16];
+  snprintf(name, sizeof name, "%s", ev_table_col_name(cols, 0));
+  ev_table_free(cols);
+  ASSERT_STR_EQ(name, "name");
+}
+
 TEST(text_u0085_is_data) {
   ev_error err = {0};
   ev_matrix *m = NULL;
@@ -354,6 +373,7 @@ static const test_case tests[] = {
     {"text_nan_and_inf_are_numbers", text_nan_and_inf_are_numbers},
     {"text_crlf", text_crlf},
     {"text_blank_lines_skipped", text_blank_lines_skipped},
+    {"text_byte_order_mark", text_byte_order_mark},
     {"text_u0085_is_data", text_u0085_is_data},
     {"text_columns_and_options", text_columns_and_options},
     {"text_empty_and_header_only", text_empty_and_header_only},

@@ -307,6 +307,93 @@ TEST(recall_of_exact_is_one) {
   ev_knn_graph_free(g);
 }
 
+/* NN-descent (and the inner-product search) reach recall 0.98 at k = 15. */
+static void check_approx(ev_matrix *x, ev_metric metric) {
+  ev_error err = {0};
+  ev_knn_params p = ev_knn_params_default();
+  p.k = 15;
+  p.metric = metric;
+  p.method = EV_KNN_APPROX;
+  ev_knn_graph *g = NULL;
+  ASSERT_OK(ev_knn_graph_build(x, &p, &g, &err), &err);
+  ASSERT_TRUE(!g->exact);
+  double r;
+  ASSERT_OK(ev_knn_recall(x, g, 0, 1, 0, &r, &err), &err);
+  fprintf(stderr, "  %s recall@15 over all points: %.4f\n", ev_metric_name(metric), r);
+  ASSERT_TRUE(r >= 0.98);
+  /* lists are sorted, free of self and duplicates */
+  for (int64_t i = 0; i < g->n_points; i++) {
+    const int32_t *gi = g->indices + i * 15;
+    const float *gd = g->distances + i * 15;
+    for (int t = 0; t < 15; t++) {
+      ASSERT_TRUE(gi[t] >= 0 && gi[t] != i);
+      if (t) ASSERT_TRUE(gd[t - 1] <= gd[t]);
+      for (int u = 0; u < t; u++) ASSERT_TRUE(gi[u] != gi[t]);
+    }
+  }
+  ev_knn_graph_free(g);
+}
+
+TEST(approx_recall_euclidean) {
+  if (!load()) TEST_FAIL_("MNIST missing");
+  check_approx(mnist, EV_METRIC_EUCLIDEAN);
+}
+TEST(approx_recall_cosine) {
+  if (!load()) TEST_FAIL_("MNIST missing");
+  check_approx(mnist, EV_METRIC_COSINE);
+}
+TEST(approx_recall_ip) {
+  if (!load()) TEST_FAIL_("MNIST missing");
+  check_approx(mnist, EV_METRIC_INNER_PRODUCT);
+}
+TEST(approx_recall_float_data) {
+  if (!load()) TEST_FAIL_("MNIST missing");
+  check_approx(mnist_float, EV_METRIC_EUCLIDEAN);
+}
+
+TEST(approx_is_deterministic) {
+  ev_error err = {0};
+  if (!load()) TEST_FAIL_("MNIST missing");
+  ev_knn_graph *g[3] = {NULL, NULL, NULL};
+  int threads[3] = {2, 2, 1};
+  for (int t = 0; t < 3; t++) {
+    ev_knn_params p = ev_knn_params_default();
+    p.k = 12;
+    p.method = EV_KNN_APPROX;
+    p.seed = 7;
+    p.n_threads = threads[t];
+    ASSERT_OK(ev_knn_graph_build(mnist, &p, &g[t], &err), &err);
+  }
+  size_t cells = (size_t)g[0]->n_points * 12;
+  for (int t = 1; t < 3; t++) {
+    ASSERT_TRUE(memcmp(g[0]->indices, g[t]->indices, cells * 4) == 0);
+    ASSERT_TRUE(memcmp(g[0]->distances, g[t]->distances, cells * 4) == 0);
+  }
+  for (int t = 0; t < 3; t++) ev_knn_graph_free(g[t]);
+}
+
+TEST(approx_handles_duplicates) {
+  /* 300 points, each repeated 3 times: every list starts with its two twins at 0 */
+  ev_error err = {0};
+  if (!load()) TEST_FAIL_("MNIST missing");
+  ev_matrix *x = NULL;
+  ASSERT_OK(ev_matrix_new(900, 784, &x, &err), &err);
+  for (int i = 0; i < 900; i++) memcpy(ev_matrix_row(x, i), ev_matrix_row(mnist, i / 3), 784 * 4);
+  ev_knn_params p = ev_knn_params_default();
+  p.k = 5;
+  p.method = EV_KNN_APPROX;
+  ev_knn_graph *g = NULL;
+  ASSERT_OK(ev_knn_graph_build(x, &p, &g, &err), &err);
+  int twins_found = 0;
+  for (int i = 0; i < 900; i++) {
+    int base = i / 3 * 3;
+    for (int t = 0; t < 2; t++) twins_found += g->indices[i * 5 + t] / 3 * 3 == base && g->distances[i * 5 + t] == 0;
+  }
+  ASSERT_TRUE(twins_found >= 0.98 * 1800);
+  ev_knn_graph_free(g);
+  ev_matrix_free(x);
+}
+
 int main(int argc, char **argv) {
   static const test_case tests[] = {
       {"exact_bytes_euclidean", exact_bytes_euclidean},
@@ -322,6 +409,12 @@ int main(int argc, char **argv) {
       {"degenerate_inputs", degenerate_inputs},
       {"save_and_load", save_and_load},
       {"recall_of_exact_is_one", recall_of_exact_is_one},
+      {"approx_recall_euclidean", approx_recall_euclidean},
+      {"approx_recall_cosine", approx_recall_cosine},
+      {"approx_recall_ip", approx_recall_ip},
+      {"approx_recall_float_data", approx_recall_float_data},
+      {"approx_is_deterministic", approx_is_deterministic},
+      {"approx_handles_duplicates", approx_handles_duplicates},
   };
   int rc = test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
   ev_matrix_free(mnist);

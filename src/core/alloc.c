@@ -70,7 +70,7 @@ int ev__buf_reserve(ev__buf *b, size_t extra) {
   size_t need;
   if (ev__add(b->len, extra, &need) || (b->limit && need > b->limit)) return EV_ERANGE;
   if (need <= b->cap) return EV_OK;
-  size_t cap = b->cap ? b->cap : 4096;
+  size_t cap = b->cap ? b->cap : EV__MAX(need, (size_t)4096); /* first block: what was asked */
   while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
   if (b->limit && cap > b->limit) cap = b->limit;
   unsigned char *p = ev__realloc(b->data, cap);

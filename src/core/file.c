@@ -108,8 +108,13 @@ int ev__file_read_all(const char *path, const char *who, size_t limit, ev__buf *
   out->limit = limit;
   int rc = ev__stream_open(&s, path, who, err);
   if (rc) return rc;
-  for (;;) {
-    rc = ev__buf_reserve(out, 1 << 20);
+  /* A plain file's size is known: one block of that size plus one byte (the
+   * NUL the text readers append, and room for the read that meets the end).
+   * gzip data grow as they arrive, 1 MB at a time. */
+  if (!s.is_gzip && s.file_size < limit && ev__buf_reserve(out, (size_t)s.file_size + 1) != EV_OK)
+    rc = EV_ENOMEM;
+  while (rc == EV_OK) {
+    rc = out->cap > out->len ? EV_OK : ev__buf_reserve(out, 1 << 20);
     if (rc == EV_ERANGE && out->cap > out->len) rc = EV_OK; /* read the last bytes up to limit */
     if (rc == EV_ERANGE) {
       char b[32];
@@ -118,16 +123,15 @@ int ev__file_read_all(const char *path, const char *who, size_t limit, ev__buf *
                    path, b);
       break;
     }
-    if (rc) {
-      rc = ev__err(err, EV_ENOMEM, "%s: %s: out of memory reading the file", who, path);
-      break;
-    }
+    if (rc) break;
     size_t got;
     rc = ev__stream_read(&s, out->data + out->len, out->cap - out->len, &got, err);
     if (rc) break;
     out->len += got;
     if (got == 0) break;
   }
+  if (rc == EV_ENOMEM)
+    rc = ev__err(err, EV_ENOMEM, "%s: %s: out of memory reading the file", who, path);
   ev__stream_close(&s);
   if (rc) ev__buf_free(out);
   return rc;

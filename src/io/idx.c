@@ -110,7 +110,10 @@ int ev__idx_read_array(const char *path, ev__ndarray *a, unsigned char **owned, 
                  n_bytes);
     goto done;
   }
-  if (!buf.data) buf.data = ev__malloc(1);
+  if (!buf.data && !(buf.data = ev__malloc(1))) { /* no data: a 0 x ... array */
+    rc = ev__err(err, EV_ENOMEM, "idx: %s: out of memory", path);
+    goto done;
+  }
   a->data = buf.data;
   a->n_elems = (size_t)n_elems;
   *owned = buf.data;

@@ -13,7 +13,8 @@
  *   - any other M != N is an error naming both counts (TensorBoard only
  *     warns and attaches the first min(M, N) rows, which silently misaligns
  *     labels).
- * A trailing '\r' (CRLF files) is removed from each line, with a note.
+ * A trailing '\r' (CRLF files) is removed from each line, with a note, and a
+ * UTF-8 byte order mark at the start of the file is skipped.
  */
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +66,7 @@ int ev_metadata_read(const char *path, int64_t n_points, ev_table **out, ev_note
     goto done;
   }
   const char *pos = (const char *)buf.data, *end = (const char *)buf.data + buf.len - 1;
+  ev__skip_bom(&pos, end);
   size_t len;
   for (const char *s; (s = ev__next_line(&pos, end, &len));) {
     if (ev__js_blank(s, len)) continue;

@@ -49,7 +49,7 @@ int ev_npz_read(const char *path, ev_matrix **out, ev_table **columns_out, ev_so
     if (used < sizeof listing - 40) {
       char name[256];
       array_name(z.members[i].name, name, sizeof name);
-      snprintf(listing + used, sizeof listing - used, "%s%s (%dd)", used ? ", " : "", name,
+      snprintf(listing + used, sizeof listing - used, "%s%.60s (%dd)", used ? ", " : "", name,
                arrays[i].ndim);
     }
   }
@@ -92,7 +92,7 @@ int ev_npz_read(const char *path, ev_matrix **out, ev_table **columns_out, ev_so
   if (info) {
     char name[256];
     array_name(z.members[matrix_idx].name, name, sizeof name);
-    snprintf(info->detail, sizeof info->detail, "array '%s'%s", name,
+    snprintf(info->detail, sizeof info->detail, "array '%.150s'%s", name,
              z.members[matrix_idx].method == 8 ? ", deflated" : ", stored");
     ev__ndarray_describe(mat, EV_FORMAT_NPZ, info);
   }

@@ -43,3 +43,7 @@ const char *ev__next_line(const char **pos, const char *end, size_t *len) {
   }
   return s;
 }
+
+void ev__skip_bom(const char **pos, const char *end) {
+  if (end - *pos >= 3 && !memcmp(*pos, "\xEF\xBB\xBF", 3)) *pos += 3;
+}

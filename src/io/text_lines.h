@@ -11,6 +11,10 @@
  * U+3000, U+FEFF).  U+0085 (NEL) is not blank for JavaScript. */
 int ev__js_blank(const char *s, size_t len);
 
+/* Skip a UTF-8 byte order mark at *pos (Excel writes one; JavaScript's
+ * TextDecoder drops it), so it never ends up in a first field. */
+void ev__skip_bom(const char **pos, const char *end);
+
 /* Next line of [*pos, end): returns its start and length without the '\n';
  * advances *pos past the '\n'.  Returns NULL at the end. */
 const char *ev__next_line(const char **pos, const char *end, size_t *len);

@@ -1,7 +1,8 @@
 /* text_tensor.c — vectors from TSV (TensorBoard's tensors.tsv) and CSV files.
  *
  * One point per line; lines that JavaScript's trim() leaves empty are skipped
- * (as the projector does); a trailing '\r' (CRLF files) is dropped.  The
+ * (as the projector does); a trailing '\r' (CRLF files) is dropped, and so
+ * is a UTF-8 byte order mark at the start.  The
  * delimiter is TAB if the first line has one, else ',' if it has one, else
  * TAB (one column).  The first row is a header when it has a non-numeric
  * field above a number in the second row (or when it is the only row and has
@@ -83,6 +84,7 @@ int ev_text_tensor_read(const char *path, const ev_text_options *opts, ev_matrix
     goto done;
   }
   const char *pos = (const char *)buf.data, *end = (const char *)buf.data + buf.len - 1;
+  ev__skip_bom(&pos, end);
   size_t len;
   int64_t line_no = 0, n_crlf = 0;
   for (const char *s; (s = ev__next_line(&pos, end, &len));) {

@@ -67,7 +67,7 @@ int ev__zip_open(ev__zip *z, const char *path, const char *who, ev_error *err) {
       goto fail;
     }
     uint64_t e64 = rd64(b + eocd - 20 + 8);
-    if (e64 > len - 56 || rd32(b + e64) != 0x06064b50) {
+    if (len < 56 || e64 > len - 56 || rd32(b + e64) != 0x06064b50) {
       rc = ev__err(err, EV_EFORMAT, "%s: %s: bad zip64 end-of-central-directory offset", who, path);
       goto fail;
     }

@@ -90,7 +90,8 @@ int ev_knn_graph_build(const ev_matrix *x, const ev_knn_params *params, ev_knn_g
     }
     g->exact = reduced == NULL;
   } else {
-    rc = ev__knn_nndescent(&rows, &p, g, err);
+    rc = p.metric == EV_METRIC_INNER_PRODUCT ? ev__knn_ip_approx(&rows, xs, &p, g, err)
+                                             : ev__knn_nndescent(&rows, &p, g, err);
     g->exact = 0;
   }
   if (rc) goto done;

@@ -91,8 +91,9 @@ static void free_scratch(tile_scratch *s, int n_threads) {
 
 /* Recompute the chosen neighbours' distances directly and re-sort each list
  * (float tiles round; the direct values are the ones reported). */
-static void refine(const ev__knn_rows *q, const ev__knn_rows *b, ev_knn_graph *g, int nt) {
+void ev__knn_refine(const ev__knn_rows *q, const ev__knn_rows *b, ev_knn_graph *g, int nt) {
   int k = g->k;
+  nt = ev__resolve_threads(nt);
   (void)nt;
 #pragma omp parallel for schedule(dynamic, 64) num_threads(nt)
   for (int64_t i = 0; i < g->n_points; i++) {
@@ -202,7 +203,7 @@ int ev__knn_exact(const ev__knn_rows *q, const ev__knn_rows *base, int self, int
 #pragma omp parallel for schedule(static) num_threads(nt)
   for (int64_t i = 0; i < n; i++)
     ev__heap_finish(out->distances + (size_t)i * (size_t)k, out->indices + (size_t)i * (size_t)k, k);
-  if (!(q->is_u8 && base->is_u8)) refine(q, base, out, nt);
+  if (!(q->is_u8 && base->is_u8)) ev__knn_refine(q, base, out, nt);
   out->exact = 1;
   return EV_OK;
 }

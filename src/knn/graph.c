@@ -246,7 +246,7 @@ int ev_knn_recall(const ev_matrix *x, const ev_knn_graph *g, int64_t n_sample, u
     for (int t = 0; t < k; t++) {
       if (gi[t] < 0 || gi[t] == i) continue;
       double d = ev__knn_pair_dist(&br, i, &br, gi[t]);
-      if (d <= kth * (1 + 1e-6) + 1e-12) found++;
+      if (d <= kth + 1e-6 * fabs(kth) + 1e-12) found++;
     }
     total += (double)EV__MIN(found, kk) / (double)kk;
   }

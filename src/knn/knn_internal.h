@@ -26,6 +26,7 @@ typedef struct ev__knn_rows {
   int64_t dp;
   int32_t *u8_sum;       /* sum of each row's bytes (for the signed-operand correction) */
   uint8_t *u8_packed;    /* the rows again in the SIMD kernel's panel layout, or NULL */
+  int8_t *u8_s8;         /* the rows as signed bytes (y ^ 0x80) for the pair kernel, or NULL */
   /* per-row terms */
   double *sqnorm;        /* |x|^2 */
   float *inv_norm;       /* 1/|x| (0 for a zero row), cosine only */
@@ -78,5 +79,23 @@ const char *ev__dot_u8_kernel_name(void);
 #endif
 
 /* NN-descent from a random-projection forest (nndescent.c). */
-int ev__knn_nndescent(const ev__knn_rows *rows, const ev_knn_params *p, ev_knn_graph *out,
+int ev__knn_nndescent(ev__knn_rows *rows, const ev_knn_params *p, ev_knn_graph *out,
+                      ev_error *err);
+
+/* Distances (internal units) between rows a[0..na) and b[0..nb) into out
+ * (na x nb, row-major); g_scratch holds na * nb doubles. */
+void ev__knn_dist_block(const ev__knn_rows *r, const int32_t *a, int na, const int32_t *b, int nb,
+                        double *g_scratch, float *out);
+/* Dot products only: g (na x nb doubles). */
+void ev__knn_dot_block(const ev__knn_rows *r, const int32_t *a, int na, const int32_t *b, int nb,
+                       double *g);
+/* Whether the pair kernel wants rows->u8_s8 for byte rows. */
+int ev__knn_pair_kernel_wants_s8(void);
+/* Allocate rows->u8_s8 when the pair kernel wants it. */
+int ev__knn_rows_add_s8(ev__knn_rows *r, ev_error *err);
+/* Recompute the listed neighbours' distances directly and re-sort each list. */
+void ev__knn_refine(const ev__knn_rows *q, const ev__knn_rows *b, ev_knn_graph *g, int n_threads);
+
+/* Approximate inner-product graph via the augmented Euclidean graph (ip_search.c). */
+int ev__knn_ip_approx(ev__knn_rows *r, const ev_matrix *x, const ev_knn_params *p, ev_knn_graph *out,
                       ev_error *err);

@@ -84,7 +84,20 @@ oom:
   return ev__err(err, EV_ENOMEM, "knn: out of memory preparing %lld rows", (long long)n);
 }
 
+int ev__knn_rows_add_s8(ev__knn_rows *r, ev_error *err) {
+  if (!r->is_u8 || r->u8_s8 || !ev__knn_pair_kernel_wants_s8()) return EV_OK;
+  size_t bytes = (size_t)r->n * (size_t)r->dp;
+  r->u8_s8 = ev__malloc(bytes ? bytes : 1);
+  if (!r->u8_s8) return ev__err(err, EV_ENOMEM, "knn: out of memory for %lld signed rows", (long long)r->n);
+  const uint8_t *src = r->u8;
+  int8_t *dst = r->u8_s8;
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < (int64_t)bytes; i++) dst[i] = (int8_t)(src[i] ^ 0x80);
+  return EV_OK;
+}
+
 void ev__knn_rows_free(ev__knn_rows *r) {
+  ev__free(r->u8_s8);
   ev__free(r->u8);
   ev__free(r->u8_sum);
   ev__free(r->u8_packed);
