@@ -98,8 +98,9 @@ int ev_text_tensor_read(const char *path, const ev_text_options *opts, ev_matrix
 int ev_metadata_read(const char *path, int64_t n_points, ev_table **out, ev_notes *notes,
                      ev_error *err);
 
-/* A labels file: IDX or NPY 1-D array, or a one-column text file (metadata
- * rules).  Yields a one-column table named "label" (or the file's header). */
+/* A labels file: an IDX or NPY 1-D array (one column named "label"), or a
+ * text file read with the metadata rules above (one column named "label"
+ * unless it has a header; a file with several columns gives them all). */
 int ev_labels_read(const char *path, int64_t n_points, ev_table **out, ev_notes *notes,
                    ev_error *err);
 

@@ -162,7 +162,22 @@ int ev_text_tensor_read(const char *path, const ev_text_options *opts, ev_matrix
   int64_t d = 0, n_text = 0;
   for (int64_t j = 0; j < n_fields; j++) {
     float v;
-    if (parse_float(ds[j], de[j], &v))
+    const char *fs_j = ds[j], *fe_j = de[j];
+    /* An empty first value says nothing: the column's kind is that of its
+     * first non-empty value among the next rows (so a missing number is
+     * reported as such instead of turning the column into text). */
+    for (int64_t i = first + 1; fs_j == fe_j && i < n_lines && i < first + 1000; i++) {
+      const char *p = lines[i].s, *end_i = lines[i].s + lines[i].len;
+      for (int64_t f = 0; f < j && p; f++) { /* field j of line i */
+        p = memchr(p, delim, (size_t)(end_i - p));
+        if (p) p++;
+      }
+      if (!p) break;
+      const char *q = memchr(p, delim, (size_t)(end_i - p));
+      fs_j = p;
+      fe_j = q ? q : end_i;
+    }
+    if (fs_j == fe_j || parse_float(fs_j, fe_j, &v))
       numeric_col[j] = d++;
     else
       numeric_col[j] = -1, n_text++;
@@ -208,9 +223,12 @@ int ev_text_tensor_read(const char *path, const ev_text_options *opts, ev_matrix
         float v;
         if (numeric_col[j] >= 0 && !parse_float(fs2[j], fe2[j], &v)) {
           int w = (int)EV__MIN(fe2[j] - fs2[j], 40);
-          rc = ev__err(err, EV_EFORMAT,
-                       "text: %s: line %lld, column %lld: '%.*s' is not a number", path,
-                       (long long)L->line_no, (long long)j + 1, w, fs2[j]);
+          if (w == 0)
+            rc = ev__err(err, EV_EFORMAT, "text: %s: line %lld, column %lld: empty value, expected a number",
+                         path, (long long)L->line_no, (long long)j + 1);
+          else
+            rc = ev__err(err, EV_EFORMAT, "text: %s: line %lld, column %lld: '%.*s' is not a number",
+                         path, (long long)L->line_no, (long long)j + 1, w, fs2[j]);
           break;
         }
       }
@@ -237,6 +255,12 @@ int ev_text_tensor_read(const char *path, const ev_text_options *opts, ev_matrix
         snprintf(name, sizeof name, "label");
       else
         snprintf(name, sizeof name, "label_%lld", (long long)k_text);
+      if (!name[0] || ev_table_find_col(cols, name) >= 0) { /* empty or repeated header name */
+        char base[128];
+        snprintf(base, sizeof base, "%s", name[0] ? name : "column");
+        for (int suffix = 2; !name[0] || ev_table_find_col(cols, name) >= 0; suffix++)
+          snprintf(name, sizeof name, "%.100s_%d", base, suffix);
+      }
       for (int64_t i = 0; i < n; i++) {
         const line_ref *L = &lines[first + i];
         split(L->s, L->len, delim, fs2, fe2, n_fields);

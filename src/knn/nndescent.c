@@ -170,37 +170,56 @@ static int64_t split_node(nnd *s, int32_t *perm, int64_t lo, int64_t hi, ev__rng
   return mid;
 }
 
-/* Build one tree over all points; leaves as [start, end) ranges of perm. */
-static int build_tree(nnd *s, int tree, uint64_t seed, int leaf_size, int32_t *perm,
-                      int64_t *leaf_bounds, int64_t *n_leaves, double *g) {
+/* Build one tree over all points; leaves are ranges [leaf[2l], leaf[2l+1])
+ * of perm.  The smaller child is split first, so the explicit stack never
+ * holds more than log2(N) + 1 ranges however unbalanced the splits are. */
+static int64_t build_tree(nnd *s, int tree, uint64_t seed, int leaf_size, int32_t *perm,
+                          int32_t *leaf_start, double *g) {
   ev__rng rng;
   ev__rng_seed(&rng, seed, 0x74726565ull + (uint64_t)tree);
   for (int64_t i = 0; i < s->n; i++) perm[i] = (int32_t)i;
-  /* explicit stack of ranges */
-  int64_t stack_lo[128], stack_hi[128];
-  int top = 0;
+  int64_t stack_lo[66], stack_hi[66];
+  int top = 1;
   stack_lo[0] = 0;
   stack_hi[0] = s->n;
-  top = 1;
-  *n_leaves = 0;
+  int64_t n_leaves = 0;
   while (top > 0) {
     top--;
     int64_t lo = stack_lo[top], hi = stack_hi[top];
-    if (hi - lo <= leaf_size || top >= 126) {
-      leaf_bounds[2 * *n_leaves] = lo;
-      leaf_bounds[2 * *n_leaves + 1] = hi;
-      (*n_leaves)++;
+    if (hi - lo <= leaf_size) {
+      leaf_start[2 * n_leaves] = (int32_t)lo;
+      leaf_start[2 * n_leaves + 1] = (int32_t)hi;
+      n_leaves++;
       continue;
     }
     int64_t mid = split_node(s, perm, lo, hi, &rng, g);
-    stack_lo[top] = mid;
-    stack_hi[top] = hi;
+    int left_smaller = mid - lo <= hi - mid;
+    /* push the larger part first: the smaller one is popped next */
+    stack_lo[top] = left_smaller ? mid : lo;
+    stack_hi[top] = left_smaller ? hi : mid;
     top++;
-    stack_lo[top] = lo;
-    stack_hi[top] = mid;
+    stack_lo[top] = left_smaller ? lo : mid;
+    stack_hi[top] = left_smaller ? mid : hi;
     top++;
   }
-  return EV_OK;
+  return n_leaves;
+}
+
+/* Offer every pair inside each leaf of a tree to both points' lists. */
+static void join_leaves(nnd *s, const int32_t *perm, const int32_t *leaf_start, int64_t n_leaves,
+                        int leaf_size, double *g, float *dd) {
+  for (int64_t l = 0; l < n_leaves; l++) {
+    int m = leaf_start[2 * l + 1] - leaf_start[2 * l];
+    const int32_t *ids = perm + leaf_start[2 * l];
+    (void)leaf_size;
+    ev__knn_dist_block(s->r, ids, m, ids, m, g, dd);
+    for (int a = 0; a < m; a++)
+      for (int b = a + 1; b < m; b++) {
+        float d = dd[a * m + b];
+        push(s, ids[a], d, ids[b]);
+        push(s, ids[b], d, ids[a]);
+      }
+  }
 }
 
 /* ---- candidate sampling ---- */
@@ -260,42 +279,49 @@ int ev__knn_nndescent(ev__knn_rows *r, const ev_knn_params *p, ev_knn_graph *out
   int max_iters = p->max_iters > 0 ? p->max_iters : (int)EV__MAX(5.0, round(log2((double)n)));
   double delta = p->delta > 0 ? p->delta : 0.001;
   nnd s = {r, n, k, out->distances, out->indices, NULL, 1, NULL};
-  int32_t *perms = NULL, *cand_id = NULL;
+  int32_t *cand_id = NULL;
   uint32_t *cand_pr = NULL;
   int *cand_n = NULL;
-  int64_t *leaves = NULL, *n_leaves = NULL;
   int rc = ev__knn_rows_add_s8(r, err);
   if (rc) return rc;
   s.hnew = ev__calloc((size_t)n * (size_t)k, 1);
   s.locks = ev__calloc((size_t)n, 1);
-  perms = ev__malloc((size_t)n * (size_t)n_trees * sizeof *perms);
-  leaves = ev__malloc((size_t)n * 2 * (size_t)n_trees * sizeof *leaves);
-  n_leaves = ev__calloc((size_t)n_trees, sizeof *n_leaves);
   /* candidate lists: per point, c new then c old */
   cand_id = ev__malloc((size_t)n * 2 * (size_t)c * sizeof *cand_id);
   cand_pr = ev__malloc((size_t)n * 2 * (size_t)c * sizeof *cand_pr);
   cand_n = ev__malloc((size_t)n * 2 * sizeof *cand_n);
-  if (!s.hnew || !s.locks || !perms || !leaves || !n_leaves || !cand_id || !cand_pr || !cand_n) {
+  if (!s.hnew || !s.locks || !cand_id || !cand_pr || !cand_n) {
     rc = ev__err(err, EV_ENOMEM, "knn: out of memory for NN-descent on %lld points", (long long)n);
     goto done;
   }
   for (int64_t i = 0; i < n; i++)
     ev__heap_init(s.hd + (size_t)i * (size_t)k, s.hi + (size_t)i * (size_t)k, k);
 
-  /* 1. forest */
+  /* 1. forest: each thread builds whole trees and joins their leaves (the
+   * locked pushes make the order of trees irrelevant) */
   int tree_fail = 0;
 #pragma omp parallel num_threads(nt)
   {
     double *g = ev__malloc((size_t)n * 3 * sizeof(double));
-    if (!g) {
+    int32_t *perm = ev__malloc((size_t)n * sizeof *perm);
+    int32_t *leaf_start = ev__malloc(2 * ((size_t)n + 1) * sizeof *leaf_start);
+    double *lg = ev__malloc((size_t)leaf_size * (size_t)leaf_size * sizeof *lg);
+    float *dd = ev__malloc((size_t)leaf_size * (size_t)leaf_size * sizeof *dd);
+    if (!g || !perm || !leaf_start || !lg || !dd) {
 #pragma omp atomic write
       tree_fail = 1;
     }
 #pragma omp for schedule(dynamic, 1)
-    for (int t = 0; t < n_trees; t++)
-      if (g) build_tree(&s, t, p->seed, leaf_size, perms + (size_t)t * (size_t)n,
-                        leaves + (size_t)t * 2 * (size_t)n, &n_leaves[t], g);
+    for (int t = 0; t < n_trees; t++) {
+      if (tree_fail) continue;
+      int64_t n_leaves = build_tree(&s, t, p->seed, leaf_size, perm, leaf_start, g);
+      join_leaves(&s, perm, leaf_start, n_leaves, leaf_size, lg, dd);
+    }
     ev__free(g);
+    ev__free(perm);
+    ev__free(leaf_start);
+    ev__free(lg);
+    ev__free(dd);
   }
   if (tree_fail) {
     rc = ev__err(err, EV_ENOMEM, "knn: out of memory building trees");
@@ -305,36 +331,6 @@ int ev__knn_nndescent(ev__knn_rows *r, const ev_knn_params *p, ev_knn_graph *out
     rc = ev__err(err, EV_ECANCELED, "knn: canceled");
     goto done;
   }
-  /* leaves: all pairs */
-  for (int t = 0; t < n_trees; t++) {
-    const int32_t *perm = perms + (size_t)t * (size_t)n;
-    const int64_t *lb = leaves + (size_t)t * 2 * (size_t)n;
-#pragma omp parallel num_threads(nt)
-    {
-      double *g = ev__malloc((size_t)leaf_size * (size_t)leaf_size * sizeof(double));
-      float *dd = ev__malloc((size_t)leaf_size * (size_t)leaf_size * sizeof(float));
-#pragma omp for schedule(dynamic, 16)
-      for (int64_t l = 0; l < n_leaves[t]; l++) {
-        if (!g || !dd) continue;
-        int64_t lo = lb[2 * l], hi = lb[2 * l + 1];
-        int m = (int)(hi - lo);
-        const int32_t *ids = perm + lo;
-        ev__knn_dist_block(r, ids, m, ids, m, g, dd);
-        for (int a = 0; a < m; a++)
-          for (int b = a + 1; b < m; b++) {
-            float d = dd[a * m + b];
-            push(&s, ids[a], d, ids[b]);
-            push(&s, ids[b], d, ids[a]);
-          }
-      }
-      ev__free(g);
-      ev__free(dd);
-    }
-  }
-  ev__free(perms);
-  perms = NULL;
-  ev__free(leaves);
-  leaves = NULL;
 
   /* 2. NN-descent rounds */
   for (int round = 0; round < max_iters && round < 250; round++) {
@@ -453,9 +449,6 @@ int ev__knn_nndescent(ev__knn_rows *r, const ev_knn_params *p, ev_knn_graph *out
 done:
   ev__free(s.hnew);
   ev__free(s.locks);
-  ev__free(perms);
-  ev__free(leaves);
-  ev__free(n_leaves);
   ev__free(cand_id);
   ev__free(cand_pr);
   ev__free(cand_n);
