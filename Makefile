@@ -4,6 +4,7 @@
 #   make demo            build and run the MNIST-10k demo
 #   make test            build and run every test (ctest's summary comes last)
 #   make test-sanitize   the same suite under AddressSanitizer + UBSan
+#   make test-variants   clang -Werror build and a build without OpenMP, with tests
 #   make bench           benchmarks beside the reference tools (slow)
 
 BUILD ?= build
@@ -11,7 +12,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all build demo test test-sanitize bench deps clean
+.PHONY: all build demo test test-sanitize test-variants bench deps clean
 
 all: build
 
@@ -37,10 +38,20 @@ test-sanitize:
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
+test-variants:
+	@scripts/deps.sh test
+	@if command -v clang >/dev/null 2>&1; then \
+	  CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Release -DEV_WERROR=ON -DBUILD_TESTING=ON >/dev/null && \
+	  cmake --build build-clang -j $(JOBS) && (cd build-clang && ctest -j $(JOBS) --output-on-failure); \
+	else echo "clang not installed: skipping the clang build"; fi
+	@cmake -S . -B build-noomp -DCMAKE_BUILD_TYPE=Release -DEV_WERROR=ON -DEV_OPENMP=OFF -DBUILD_TESTING=ON >/dev/null
+	@cmake --build build-noomp -j $(JOBS)
+	@cd build-noomp && ctest -j $(JOBS) --output-on-failure
+
 bench: build
 	@scripts/deps.sh bench
 	@bench/run_pca.sh $(BUILD)
 	@bench/run_knn.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-clang build-noomp

@@ -156,7 +156,7 @@ TEST(text_not_a_number) {
              EV_EFORMAT, &err, "line 2, column 2: '5x' is not a number");
   ASSERT_CONTAINS(err.msg, "text_nan.tsv");
   ASSERT_ERR(read_text("text_nan.csv", "1,2\n3,4\n5,\n", NULL, &m, NULL, NULL, &err), EV_EFORMAT,
-             &err, "line 3, column 2: '' is not a number");
+             &err, "line 3, column 2: empty value, expected a number");
   /* the first bad line in file order is the one named, however threads split the work */
   char *big = malloc(2000 * 8 + 64);
   size_t p = 0;
