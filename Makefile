@@ -39,11 +39,10 @@ test-sanitize:
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
 test-variants:
-	@scripts/deps.sh test
-	@if command -v clang >/dev/null 2>&1; then \
-	  CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Release -DEV_WERROR=ON -DBUILD_TESTING=ON >/dev/null && \
-	  cmake --build build-clang -j $(JOBS) && (cd build-clang && ctest -j $(JOBS) --output-on-failure); \
-	else echo "clang not installed: skipping the clang build"; fi
+	@scripts/deps.sh variants
+	@CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Release -DEV_WERROR=ON -DBUILD_TESTING=ON >/dev/null
+	@cmake --build build-clang -j $(JOBS)
+	@cd build-clang && ctest -j $(JOBS) --output-on-failure
 	@cmake -S . -B build-noomp -DCMAKE_BUILD_TYPE=Release -DEV_WERROR=ON -DEV_OPENMP=OFF -DBUILD_TESTING=ON >/dev/null
 	@cmake --build build-noomp -j $(JOBS)
 	@cd build-noomp && ctest -j $(JOBS) --output-on-failure

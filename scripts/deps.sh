@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages embview needs, or says exactly how to.
 #
-# usage: scripts/deps.sh [build|test|bench]   (each level includes the previous)
+# usage: scripts/deps.sh [build|test|variants|bench]   (each includes build and test)
 # As root: apt-get installs what is missing.  Otherwise: prints the exact
 # `sudo apt-get install ...` line and exits 1 without changing anything.
 set -euo pipefail
@@ -9,13 +9,15 @@ set -euo pipefail
 level=${1:-build}
 build_pkgs="gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev zlib1g-dev"
 test_pkgs="python3 python3-numpy dataset-fashion-mnist"
+variant_pkgs="clang libomp-dev"
 bench_pkgs="python3-sklearn python3-pynndescent python3-hnswlib python3-faiss time"
 
 case "$level" in
   build) want="$build_pkgs" ;;
   test) want="$build_pkgs $test_pkgs" ;;
+  variants) want="$build_pkgs $test_pkgs $variant_pkgs" ;;
   bench) want="$build_pkgs $test_pkgs $bench_pkgs" ;;
-  *) echo "deps.sh: unknown level '$level' (build, test, bench)" >&2; exit 2 ;;
+  *) echo "deps.sh: unknown level '$level' (build, test, variants, bench)" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
