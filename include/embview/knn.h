@@ -65,6 +65,7 @@ typedef struct ev_knn_params {
                              wider (distances are then those of the projection); 0 = never */
   int n_trees;            /* APPROX: random-projection trees (0 = auto) */
   int max_iters;          /* APPROX: NN-descent iterations at most (0 = auto) */
+  int max_candidates;     /* APPROX: candidates sampled per point and round (0 = auto: 32) */
   double delta;           /* APPROX: stop when fewer than delta * N * k lists change (default 0.001) */
   uint64_t seed;          /* APPROX: random seed */
   int n_threads;          /* 0 = OpenMP default */

@@ -1,5 +1,6 @@
 /* cmd_knn.c — `embview knn FILE -k K [-o graph.npz] [--recall N]`. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -17,11 +18,15 @@ static const char *help_text =
     "  --metric M         euclidean (default), cosine, ip (inner product: distance = -<x,y>)\n"
     "  --method M         auto (default: exact while N^2*D is small, else approx), exact, approx\n"
     "  --pca-dims P       first reduce wider inputs to P PCA dimensions (default: off)\n"
+    "  --trees N          approx: random-projection trees (default 5 + N^(1/4), at most 64)\n"
+    "  --iters N          approx: NN-descent rounds at most (default max(5, log2 N))\n"
+    "  --candidates C     approx: candidates sampled per point and round (default 32)\n"
+    "  --delta X          approx: stop when a round changes fewer than X * N * k entries (0.001)\n"
     "  --recall N         measure recall against exact search on N random points (0 = all)\n"
     "  --seed S           random seed (default 42)\n"
     "  -o, --output FILE  write the graph (.npz, atomically)\n" CLI_COMMON_HELP;
 
-enum { OPT_K = 2000, OPT_METRIC, OPT_PCA_DIMS, OPT_RECALL };
+enum { OPT_K = 2000, OPT_METRIC, OPT_PCA_DIMS, OPT_RECALL, OPT_TREES, OPT_ITERS, OPT_DELTA, OPT_CANDIDATES };
 
 int cmd_knn(int argc, char **argv) {
   static const struct option longopts[] = {
@@ -31,6 +36,10 @@ int cmd_knn(int argc, char **argv) {
       {"method", required_argument, NULL, OPT_METHOD},
       {"pca-dims", required_argument, NULL, OPT_PCA_DIMS},
       {"recall", required_argument, NULL, OPT_RECALL},
+      {"trees", required_argument, NULL, OPT_TREES},
+      {"iters", required_argument, NULL, OPT_ITERS},
+      {"delta", required_argument, NULL, OPT_DELTA},
+      {"candidates", required_argument, NULL, OPT_CANDIDATES},
       {"seed", required_argument, NULL, OPT_SEED},
       {"output", required_argument, NULL, 'o'},
       {NULL, 0, NULL, 0}};
@@ -67,6 +76,26 @@ int cmd_knn(int argc, char **argv) {
       case OPT_RECALL:
         if (!cli_parse_long(optarg, "--recall", 0, 1L << 40, &recall_n)) return EXIT_USAGE;
         break;
+      case OPT_TREES:
+        if (!cli_parse_long(optarg, "--trees", 1, 1024, &v)) return EXIT_USAGE;
+        p.n_trees = (int)v;
+        break;
+      case OPT_ITERS:
+        if (!cli_parse_long(optarg, "--iters", 1, 250, &v)) return EXIT_USAGE;
+        p.max_iters = (int)v;
+        break;
+      case OPT_CANDIDATES:
+        if (!cli_parse_long(optarg, "--candidates", 1, 1024, &v)) return EXIT_USAGE;
+        p.max_candidates = (int)v;
+        break;
+      case OPT_DELTA: {
+        char *end;
+        double dv = strtod(optarg, &end);
+        if (end == optarg || *end || !(dv >= 0 && dv < 1))
+          return cli_fail(EXIT_USAGE, "--delta: '%s' is not a number in [0, 1)", optarg);
+        p.delta = dv;
+        break;
+      }
       case OPT_SEED:
         if (!cli_parse_long(optarg, "--seed", 0, 0x7fffffffL, &v)) return EXIT_USAGE;
         p.seed = (uint64_t)v;

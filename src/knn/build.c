@@ -7,18 +7,24 @@
 #include "embview/pca.h"
 #include "knn/knn_internal.h"
 
-/* AUTO picks EXACT while the all-pairs work, N^2 * D / 2 multiply-adds, stays
- * below this budget: about 10 s on two cores for float data through BLAS
- * (~50 GFLOP/s), and four times the budget for byte data, whose integer
- * kernel is about four times faster.  Beyond it NN-descent wins: its work
- * grows like N log N. */
-#define EXACT_BUDGET_FLOAT 2.5e11
-
-static int want_exact(const ev_knn_params *p, int64_t n, int64_t d, int is_u8) {
+/* AUTO picks whichever engine is expected to finish first.  Exact search
+ * costs ~ N^2 D; NN-descent ~ N D (a + b k).  Both constants were fitted to
+ * runs on Fashion-MNIST-70k (784 dims, two threads):
+ *   byte data (VNNI kernel): exact 8.1 s / 8.6 s, NN-descent 3.0 s / 11.6 s
+ *   float data:              exact 24.9 s / 30.4 s, NN-descent 4.6 s / 18.9 s
+ * at k = 15 / k = 90, which gives exact for N <= 2 (a + b k) with
+ * (a, b) = (6100, 460) for bytes and (3400, 205) for floats: about 26,000
+ * points at k = 15 and 95,000 at k = 90 for bytes.  The inner-product search
+ * costs several times NN-descent (MNIST-10k: 1.5 s against 0.27 s), so it
+ * counts four times. */
+static int want_exact(const ev_knn_params *p, int64_t n, int is_u8) {
   if (p->method == EV_KNN_EXACT) return 1;
   if (p->method == EV_KNN_APPROX) return n <= 4 * (int64_t)p->k + 16; /* too small for trees */
-  double work = (double)n * (double)n * (double)d / 2.0;
-  return work <= EXACT_BUDGET_FLOAT * (is_u8 ? 4.0 : 1.0);
+  int fast_bytes = is_u8 && ev__dot_u8_is_fast();
+  double a = fast_bytes ? 6100 : 3400, b = fast_bytes ? 460 : 205;
+  double limit = 2.0 * (a + b * p->k);
+  if (p->metric == EV_METRIC_INNER_PRODUCT) limit *= 4.0;
+  return (double)n <= limit;
 }
 
 static int check(const ev_matrix *x, const ev_knn_params *p, const char *what, ev_error *err) {
@@ -73,7 +79,7 @@ int ev_knn_graph_build(const ev_matrix *x, const ev_knn_params *params, ev_knn_g
   int k_eff = (int)EV__MIN((int64_t)p.k, n - 1);
   rc = ev__knn_rows_init(&rows, xs, p.metric, 1, p.n_threads, err);
   if (rc) goto done;
-  if (want_exact(&p, n, xs->n_cols, rows.is_u8)) {
+  if (want_exact(&p, n, rows.is_u8)) {
     if (k_eff == p.k) {
       rc = ev__knn_exact(&rows, &rows, 1, p.k, g, p.n_threads, &p.progress, err);
     } else {

@@ -43,6 +43,8 @@ static kernel_kind kind(void) {
   return (kernel_kind)chosen;
 }
 
+int ev__dot_u8_is_fast(void) { return kind() == K_VNNI; }
+
 const char *ev__dot_u8_kernel_name(void) {
   static const char *names[] = {"portable", "avx2", "avx512-vnni"};
   return names[kind()];

@@ -99,3 +99,6 @@ void ev__knn_refine(const ev__knn_rows *q, const ev__knn_rows *b, ev_knn_graph *
 /* Approximate inner-product graph via the augmented Euclidean graph (ip_search.c). */
 int ev__knn_ip_approx(ev__knn_rows *r, const ev_matrix *x, const ev_knn_params *p, ev_knn_graph *out,
                       ev_error *err);
+
+/* 1 when the byte kernel is the fast (AVX-512 VNNI) one. */
+int ev__dot_u8_is_fast(void);

@@ -32,6 +32,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #include "core/parallel.h"
 #include "core/rng.h"
 #include "knn/heap.h"
@@ -39,6 +41,7 @@
 
 typedef struct nnd {
   ev__knn_rows *r;
+  const ev__knn_rows *tree_rows; /* rows the forest splits on (r, or a random projection of r) */
   int64_t n;
   int k;
   float *hd;        /* n x k heap distances (internal units) */
@@ -117,7 +120,7 @@ typedef struct tree_scratch {
 
 /* Split perm[lo, hi) in place; returns the split point. */
 static int64_t split_node(nnd *s, int32_t *perm, int64_t lo, int64_t hi, ev__rng *rng, double *g) {
-  const ev__knn_rows *r = s->r;
+  const ev__knn_rows *r = s->tree_rows;
   int64_t m = hi - lo;
   int32_t ab[2];
   ab[0] = perm[lo + (int64_t)ev__rng_below(rng, (uint64_t)m)];
@@ -222,6 +225,22 @@ static void join_leaves(nnd *s, const int32_t *perm, const int32_t *leaf_start, 
   }
 }
 
+/* ---- sizes ---- */
+
+/* Candidates per round c, leaf size and tree count for n points and k.
+ * PyNNDescent samples min(60, k) candidates.  32 whatever k: for small k the
+ * extra room takes more reverse neighbours at little cost (Fashion-70k,
+ * k = 15: recall 0.9857 with c = 15, 0.9946 with c = 32, both 3.1 s; on a
+ * 40-dimensional Gaussian mixture 0.9775 and 0.9939), and for large k it
+ * loses almost nothing (k = 90: recall 0.9995 in 10.5 s against 0.9999 in
+ * 14.3 s with 60).  Trees: 5 + N^(1/4), at most 64, and leaves of k points
+ * (10..64), as PyNNDescent. */
+static void nnd_sizes(int64_t n, int k, int *c, int *leaf_size, int *n_trees) {
+  *c = 32;
+  *leaf_size = k < 10 ? 10 : k > 64 ? 64 : k;
+  *n_trees = (int)EV__MIN(64.0, 5.0 + round(pow((double)n, 0.25)));
+}
+
 /* ---- candidate sampling ---- */
 
 static inline uint32_t pair_priority(uint64_t seed, int round, int32_t a, int32_t b) {
@@ -267,23 +286,83 @@ static void cand_push(uint32_t *pr, int32_t *id, int *n, int c, uint32_t p, int3
   id[i] = v;
 }
 
-int ev__knn_nndescent(ev__knn_rows *r, const ev_knn_params *p, ev_knn_graph *out, ev_error *err) {
+/* The forest only seeds the candidate lists, so for wide inputs its trees
+ * split a random projection of the rows to TREE_DIMS dimensions (Gaussian,
+ * Johnson-Lindenstrauss: distances and angles are kept approximately).
+ * Splitting reads every row at every level of every tree; on 784-dim rows
+ * that traffic, not arithmetic, dominated large inputs (1M points: 37 trees
+ * x 16 levels x 3 KB per row). */
+#define TREE_DIMS 64
+
+static int project_rows(const ev__knn_rows *r, uint64_t seed, int nt, ev_matrix **out, ev_error *err) {
+  int64_t n = r->n, d = r->d;
+  float *w = ev__malloc((size_t)d * TREE_DIMS * sizeof *w);
+  int rc = ev_matrix_new(n, TREE_DIMS, out, err);
+  if (rc || !w) {
+    ev__free(w);
+    ev_matrix_free(*out);
+    *out = NULL;
+    return rc ? rc : ev__err(err, EV_ENOMEM, "knn: out of memory for the tree projection");
+  }
+  ev__rng rng;
+  ev__rng_seed(&rng, seed, 0x70726f6aull);
+  for (int64_t t = 0; t < d * TREE_DIMS; t++) w[t] = (float)ev__rng_normal(&rng);
+  int fail = 0;
+  const int64_t block = 1024;
+#pragma omp parallel num_threads(nt)
+  {
+    float *buf = r->is_u8 ? ev__malloc((size_t)block * (size_t)d * sizeof *buf) : NULL;
+    if (r->is_u8 && !buf) {
+#pragma omp atomic write
+      fail = 1;
+    }
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t b0 = 0; b0 < n; b0 += block) {
+      if (fail) continue;
+      int64_t m = EV__MIN(block, n - b0);
+      const float *src;
+      int64_t lda;
+      if (r->is_u8) {
+        for (int64_t i = 0; i < m; i++)
+          for (int64_t j = 0; j < d; j++) buf[i * d + j] = r->u8[(size_t)(b0 + i) * (size_t)r->dp + (size_t)j];
+        src = buf;
+        lda = d;
+      } else {
+        src = r->f + (size_t)b0 * (size_t)r->fs;
+        lda = r->fs;
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)m, TREE_DIMS, (blasint)d, 1.0f,
+                  src, (blasint)lda, w, TREE_DIMS, 0.0f, ev_matrix_row(*out, b0), TREE_DIMS);
+    }
+    ev__free(buf);
+  }
+  ev__free(w);
+  if (fail) {
+    ev_matrix_free(*out);
+    *out = NULL;
+    return ev__err(err, EV_ENOMEM, "knn: out of memory for the tree projection");
+  }
+  return EV_OK;
+}
+
+static int nndescent_core(ev__knn_rows *r, const ev_knn_params *p, ev_knn_graph *out, ev_error *err) {
   int64_t n = r->n;
   int k = out->k;
   int nt = ev__resolve_threads(p->n_threads);
-  /* PyNNDescent samples up to 60 candidates; 32 loses almost nothing
-   * (Fashion-70k, k = 90: recall 0.9995 in 10.5 s against 0.9999 in 14.3 s). */
-  int c = k < 32 ? k : 32;
-  int leaf_size = k < 10 ? 10 : k > 64 ? 64 : k;
-  int n_trees = p->n_trees > 0 ? p->n_trees : (int)EV__MIN(64.0, 5.0 + round(pow((double)n, 0.25)));
+  int c, leaf_size, n_trees;
+  nnd_sizes(n, k, &c, &leaf_size, &n_trees);
+  if (p->n_trees > 0) n_trees = p->n_trees;
+  if (p->max_candidates > 0) c = p->max_candidates;
   int max_iters = p->max_iters > 0 ? p->max_iters : (int)EV__MAX(5.0, round(log2((double)n)));
-  double delta = p->delta > 0 ? p->delta : 0.001;
-  nnd s = {r, n, k, out->distances, out->indices, NULL, 1, NULL};
+  double delta = p->delta >= 0 ? p->delta : 0.001; /* 0: run every round */
+  nnd s = {r, r, n, k, out->distances, out->indices, NULL, 1, NULL};
+  ev_matrix *proj = NULL;
+  ev__knn_rows proj_rows;
+  memset(&proj_rows, 0, sizeof proj_rows);
   int32_t *cand_id = NULL;
   uint32_t *cand_pr = NULL;
   int *cand_n = NULL;
-  int rc = ev__knn_rows_add_s8(r, err);
-  if (rc) return rc;
+  int rc = EV_OK;
   s.hnew = ev__calloc((size_t)n * (size_t)k, 1);
   s.locks = ev__calloc((size_t)n, 1);
   /* candidate lists: per point, c new then c old */
@@ -296,6 +375,12 @@ int ev__knn_nndescent(ev__knn_rows *r, const ev_knn_params *p, ev_knn_graph *out
   }
   for (int64_t i = 0; i < n; i++)
     ev__heap_init(s.hd + (size_t)i * (size_t)k, s.hi + (size_t)i * (size_t)k, k);
+  if (r->d > 2 * TREE_DIMS) {
+    rc = project_rows(r, p->seed, nt, &proj, err);
+    if (!rc) rc = ev__knn_rows_init(&proj_rows, proj, r->metric, 0, p->n_threads, err);
+    if (rc) goto done;
+    s.tree_rows = &proj_rows;
+  }
 
   /* 1. forest: each thread builds whole trees and joins their leaves (the
    * locked pushes make the order of trees irrelevant) */
@@ -447,10 +532,129 @@ int ev__knn_nndescent(ev__knn_rows *r, const ev_knn_params *p, ev_knn_graph *out
     ev__heap_finish(s.hd + (size_t)i * (size_t)k, s.hi + (size_t)i * (size_t)k, k);
   if (!r->is_u8) ev__knn_refine(r, r, out, nt);
 done:
+  ev__knn_rows_free(&proj_rows);
+  ev_matrix_free(proj);
   ev__free(s.hnew);
   ev__free(s.locks);
   ev__free(cand_id);
   ev__free(cand_pr);
   ev__free(cand_n);
+  return rc;
+}
+
+/* ---- locality for large inputs ----
+ *
+ * With hundreds of thousands of rows the data no longer fit in cache, and
+ * the local joins' rows are scattered across gigabytes.  Large inputs are
+ * therefore first laid out in the order of one random-projection tree's
+ * leaves (points compared together then sit together in memory), the graph
+ * built in that order, and the indices mapped back.  Lists are re-sorted by
+ * (distance, original index), so the result is the one the original order
+ * would give up to the order of exact ties. */
+
+#define REORDER_MIN_POINTS 200000
+
+static int reorder_rows(const ev__knn_rows *r, const int32_t *perm, ev__knn_rows *o, ev_error *err) {
+  int64_t n = r->n, d = r->d;
+  memset(o, 0, sizeof *o);
+  o->n = n;
+  o->d = d;
+  o->metric = r->metric;
+  o->is_u8 = r->is_u8;
+  o->dp = r->dp;
+  o->sqnorm = ev__malloc((size_t)n * sizeof *o->sqnorm);
+  if (r->inv_norm) o->inv_norm = ev__malloc((size_t)n * sizeof *o->inv_norm);
+  int ok = o->sqnorm && (!r->inv_norm || o->inv_norm);
+  if (r->is_u8) {
+    o->u8 = ev__malloc((size_t)n * (size_t)r->dp);
+    o->u8_sum = ev__malloc((size_t)n * sizeof *o->u8_sum);
+    if (r->u8_s8) o->u8_s8 = ev__malloc((size_t)n * (size_t)r->dp);
+    ok = ok && o->u8 && o->u8_sum && (!r->u8_s8 || o->u8_s8);
+  } else {
+    float *f = ev__malloc((size_t)n * (size_t)d * sizeof *f);
+    o->f = f;
+    o->fs = d;
+    ok = ok && f;
+  }
+  if (!ok) {
+    ev__free((void *)o->f); /* rows_free leaves f alone: it is borrowed elsewhere */
+    ev__knn_rows_free(o);
+    return ev__err(err, EV_ENOMEM, "knn: out of memory reordering %lld rows", (long long)n);
+  }
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; i++) {
+    int64_t src = perm[i];
+    o->sqnorm[i] = r->sqnorm[src];
+    if (o->inv_norm) o->inv_norm[i] = r->inv_norm[src];
+    if (r->is_u8) {
+      memcpy(o->u8 + (size_t)i * (size_t)r->dp, r->u8 + (size_t)src * (size_t)r->dp, (size_t)r->dp);
+      o->u8_sum[i] = r->u8_sum[src];
+      if (o->u8_s8)
+        memcpy(o->u8_s8 + (size_t)i * (size_t)r->dp, r->u8_s8 + (size_t)src * (size_t)r->dp, (size_t)r->dp);
+    } else {
+      memcpy((float *)o->f + (size_t)i * (size_t)d, r->f + (size_t)src * (size_t)r->fs, (size_t)d * sizeof(float));
+    }
+  }
+  return EV_OK;
+}
+
+int ev__knn_nndescent(ev__knn_rows *r, const ev_knn_params *p, ev_knn_graph *out, ev_error *err) {
+  int64_t n = r->n;
+  int k = out->k;
+  int rc = ev__knn_rows_add_s8(r, err);
+  if (rc || n < REORDER_MIN_POINTS) return rc ? rc : nndescent_core(r, p, out, err);
+  int c, leaf_size, n_trees;
+  nnd_sizes(n, k, &c, &leaf_size, &n_trees);
+  int32_t *perm = ev__malloc((size_t)n * sizeof *perm);
+  int32_t *leaves = ev__malloc(2 * ((size_t)n + 1) * sizeof *leaves);
+  double *g = ev__malloc((size_t)n * 3 * sizeof *g);
+  ev__knn_rows o;
+  memset(&o, 0, sizeof o);
+  ev_knn_graph *tmp = NULL;
+  if (!perm || !leaves || !g) {
+    rc = ev__err(err, EV_ENOMEM, "knn: out of memory ordering %lld rows", (long long)n);
+    goto done;
+  }
+  nnd s = {r, r, n, k, NULL, NULL, NULL, 0, NULL};
+  build_tree(&s, 4096 /* a stream no forest tree uses */, p->seed, leaf_size, perm, leaves, g);
+  ev__free(g);
+  g = NULL;
+  ev__free(leaves);
+  leaves = NULL;
+  rc = reorder_rows(r, perm, &o, err);
+  if (!rc) rc = ev_knn_graph_new(n, k, out->metric, &tmp, err);
+  if (!rc) rc = nndescent_core(&o, p, tmp, err);
+  if (rc) goto done;
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < n; i++) {
+    int64_t dst = perm[i];
+    int32_t *oi = out->indices + (size_t)dst * (size_t)k;
+    float *od = out->distances + (size_t)dst * (size_t)k;
+    const int32_t *ti = tmp->indices + (size_t)i * (size_t)k;
+    const float *td = tmp->distances + (size_t)i * (size_t)k;
+    for (int t = 0; t < k; t++) {
+      oi[t] = ti[t] >= 0 ? perm[ti[t]] : -1;
+      od[t] = td[t];
+    }
+    for (int t = 1; t < k && oi[t] >= 0; t++) { /* canonical order: (distance, original index) */
+      float dv = od[t];
+      int32_t jv = oi[t];
+      int u = t - 1;
+      while (u >= 0 && ev__pair_less(dv, jv, od[u], oi[u])) {
+        od[u + 1] = od[u];
+        oi[u + 1] = oi[u];
+        u--;
+      }
+      od[u + 1] = dv;
+      oi[u + 1] = jv;
+    }
+  }
+done:
+  ev__free(perm);
+  ev__free(leaves);
+  ev__free(g);
+  ev__free((void *)o.f);
+  ev__knn_rows_free(&o);
+  ev_knn_graph_free(tmp);
   return rc;
 }
