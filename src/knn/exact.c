@@ -101,20 +101,7 @@ void ev__knn_refine(const ev__knn_rows *q, const ev__knn_rows *b, ev_knn_graph *
     int32_t *hi = g->indices + (size_t)i * (size_t)k;
     for (int t = 0; t < k; t++)
       if (hi[t] >= 0) hd[t] = (float)ev__knn_pair_dist(q, i, b, hi[t]);
-    /* insertion sort by (distance, index); lists are short and nearly sorted */
-    for (int t = 1; t < k; t++) {
-      float d = hd[t];
-      int32_t j = hi[t];
-      if (j < 0) break;
-      int u = t - 1;
-      while (u >= 0 && ev__pair_less(d, j, hd[u], hi[u])) {
-        hd[u + 1] = hd[u];
-        hi[u + 1] = hi[u];
-        u--;
-      }
-      hd[u + 1] = d;
-      hi[u + 1] = j;
-    }
+    ev__list_sort(hd, hi, k);
   }
 }
 

@@ -25,15 +25,13 @@ static inline void ev__heap_init(float *d, int32_t *idx, int k) {
   }
 }
 
-/* Insert (dist, j) if it beats the current worst (the root); returns 1 when
- * the heap changed.  Callers check for duplicates themselves when needed. */
-static inline int ev__heap_push(float *d, int32_t *idx, int k, float dist, int32_t j) {
-  if (!ev__pair_less(dist, j, d[0], idx[0])) return 0;
+/* Place (dist, j) at the root of the max-heap [0, n) and sift it down. */
+static inline void ev__heap_sift_root(float *d, int32_t *idx, int n, float dist, int32_t j) {
   int i = 0;
   for (;;) {
     int l = 2 * i + 1, r = l + 1, c = l;
-    if (l >= k) break;
-    if (r < k && ev__pair_less(d[l], idx[l], d[r], idx[r])) c = r;
+    if (l >= n) break;
+    if (r < n && ev__pair_less(d[l], idx[l], d[r], idx[r])) c = r;
     if (!ev__pair_less(dist, j, d[c], idx[c])) break;
     d[i] = d[c];
     idx[i] = idx[c];
@@ -41,6 +39,13 @@ static inline int ev__heap_push(float *d, int32_t *idx, int k, float dist, int32
   }
   d[i] = dist;
   idx[i] = j;
+}
+
+/* Insert (dist, j) if it beats the current worst (the root); returns 1 when
+ * the heap changed.  Callers check for duplicates themselves when needed. */
+static inline int ev__heap_push(float *d, int32_t *idx, int k, float dist, int32_t j) {
+  if (!ev__pair_less(dist, j, d[0], idx[0])) return 0;
+  ev__heap_sift_root(d, idx, k, dist, j);
   return 1;
 }
 
@@ -56,26 +61,29 @@ static inline void ev__heap_finish(float *d, int32_t *idx, int k) {
   for (int end = k - 1; end > 0; end--) {
     float td = d[0];
     int32_t ti = idx[0];
-    /* sift the last element down from the root over [0, end) */
-    float dist = d[end];
-    int32_t j = idx[end];
-    int i = 0;
-    for (;;) {
-      int l = 2 * i + 1, r = l + 1, c = l;
-      if (l >= end) break;
-      if (r < end && ev__pair_less(d[l], idx[l], d[r], idx[r])) c = r;
-      if (!ev__pair_less(dist, j, d[c], idx[c])) break;
-      d[i] = d[c];
-      idx[i] = idx[c];
-      i = c;
-    }
-    d[i] = dist;
-    idx[i] = j;
+    ev__heap_sift_root(d, idx, end, d[end], idx[end]);
     d[end] = td;
     idx[end] = ti;
   }
   for (int i = 0; i < k; i++)
     if (idx[i] == EV__HEAP_EMPTY) idx[i] = -1;
+}
+
+/* Re-sort a finished list by (distance, index); entries with index -1 stay at
+ * the end.  Insertion sort: lists are short and nearly sorted. */
+static inline void ev__list_sort(float *d, int32_t *idx, int k) {
+  for (int t = 1; t < k && idx[t] >= 0; t++) {
+    float dv = d[t];
+    int32_t jv = idx[t];
+    int u = t - 1;
+    while (u >= 0 && ev__pair_less(dv, jv, d[u], idx[u])) {
+      d[u + 1] = d[u];
+      idx[u + 1] = idx[u];
+      u--;
+    }
+    d[u + 1] = dv;
+    idx[u + 1] = jv;
+  }
 }
 
 #endif

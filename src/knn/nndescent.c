@@ -636,18 +636,7 @@ int ev__knn_nndescent(ev__knn_rows *r, const ev_knn_params *p, ev_knn_graph *out
       oi[t] = ti[t] >= 0 ? perm[ti[t]] : -1;
       od[t] = td[t];
     }
-    for (int t = 1; t < k && oi[t] >= 0; t++) { /* canonical order: (distance, original index) */
-      float dv = od[t];
-      int32_t jv = oi[t];
-      int u = t - 1;
-      while (u >= 0 && ev__pair_less(dv, jv, od[u], oi[u])) {
-        od[u + 1] = od[u];
-        oi[u + 1] = oi[u];
-        u--;
-      }
-      od[u + 1] = dv;
-      oi[u + 1] = jv;
-    }
+    ev__list_sort(od, oi, k); /* canonical order: (distance, original index) */
   }
 done:
   ev__free(perm);
