@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The demo: MNIST-10k (in data/) projected with PCA.  Later stages add t-SNE,
-# UMAP, the report and the viewer.
+# The demo: MNIST-10k (in data/): what it holds, a 2-D PCA and its kNN graph.
+# Later stages add t-SNE, UMAP, the report and the viewer.
 set -euo pipefail
 build=${1:-build}
 exe="$build/embview"
@@ -13,5 +13,8 @@ echo
   --method pca --dims 2 -o "$out/mnist10k-pca2.npy"
 "$exe" embed data/mnist10k-images-idx3-ubyte.gz --method pca --dims 2 -o "$out/mnist10k-pca2.tsv" --quiet >/dev/null
 echo
+"$exe" knn data/mnist10k-images-idx3-ubyte.gz -k 15 --recall 500 -o "$out/mnist10k-knn15.npz"
+echo
 echo "2-D PCA coordinates: $out/mnist10k-pca2.npy (float32, 10000 x 2) and $out/mnist10k-pca2.tsv"
+echo "15-nearest-neighbour graph: $out/mnist10k-knn15.npz (indices, distances)"
 echo "labels for colouring: data/mnist10k-labels-idx1-ubyte.gz"
