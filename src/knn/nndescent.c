@@ -295,6 +295,7 @@ static void cand_push(uint32_t *pr, int32_t *id, int *n, int c, uint32_t p, int3
 #define TREE_DIMS 64
 
 static int project_rows(const ev__knn_rows *r, uint64_t seed, int nt, ev_matrix **out, ev_error *err) {
+  (void)nt; /* used by the OpenMP pragma only */
   int64_t n = r->n, d = r->d;
   float *w = ev__malloc((size_t)d * TREE_DIMS * sizeof *w);
   int rc = ev_matrix_new(n, TREE_DIMS, out, err);
