@@ -110,6 +110,28 @@ TEST(same_input_same_output) {
   }
 }
 
+TEST(thread_count_does_not_change_eig) {
+  ev_error err = {0};
+  if (!load_mnist()) TEST_FAIL_("MNIST not readable");
+  ev_pca *a = NULL, *b = NULL;
+  ev_matrix *ya = NULL, *yb = NULL;
+  for (int t = 1; t <= 2; t++) {
+    ev_pca_params p = ev_pca_params_default();
+    p.n_components = 3;
+    p.solver = EV_PCA_EIG;
+    p.n_threads = t;
+    ASSERT_OK(ev_pca_fit(mnist, &p, t == 1 ? &a : &b, &err), &err);
+    ASSERT_OK(ev_matrix_new(mnist->n_rows, 3, t == 1 ? &ya : &yb, &err), &err);
+    ASSERT_OK(ev_pca_transform(t == 1 ? a : b, mnist, t == 1 ? ya : yb, t, &err), &err);
+  }
+  ASSERT_TRUE(memcmp(a->components, b->components, 3 * 784 * sizeof(float)) == 0);
+  ASSERT_TRUE(memcmp(ya->data, yb->data, (size_t)mnist->n_rows * 3 * sizeof(float)) == 0);
+  ev_pca_free(a);
+  ev_pca_free(b);
+  ev_matrix_free(ya);
+  ev_matrix_free(yb);
+}
+
 TEST(signs_are_deterministic) {
   ev_error err = {0};
   if (!load_mnist()) TEST_FAIL_("MNIST not readable");
@@ -250,6 +272,7 @@ int main(int argc, char **argv) {
       {"scaled_matches_numpy", scaled_matches_numpy},
       {"transform_matches_numpy", transform_matches_numpy},
       {"same_input_same_output", same_input_same_output},
+      {"thread_count_does_not_change_eig", thread_count_does_not_change_eig},
       {"signs_are_deterministic", signs_are_deterministic},
       {"auto_picks_a_solver", auto_picks_a_solver},
       {"degenerate_inputs", degenerate_inputs},

@@ -15,6 +15,7 @@
 #include "embview/io.h"
 #include "embview/pca.h"
 #include "embview/knn.h"
+#include "embview/tsne.h"
 
 #define EV_VERSION_MAJOR 0
 #define EV_VERSION_MINOR 1

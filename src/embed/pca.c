@@ -100,19 +100,48 @@ static int fit_eig(const ev_matrix *x, const ev_pca_params *p, const float *inv_
                  (long long)d, (long long)d, b);
     goto done;
   }
-  ev__blas_scope scope = ev__blas_threads_begin(p->n_threads);
-  for (int64_t i0 = 0; i0 < n; i0 += PCA_BLOCK_ROWS) {
-    int64_t i1 = EV__MIN(n, i0 + PCA_BLOCK_ROWS);
-    centre_block(x, i0, i1, out->mean, inv_scale, scratch);
-    cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (blasint)d, (blasint)(i1 - i0), 1.0f,
-                scratch, (blasint)d, 0.0f, cblock, (blasint)d);
-    for (int64_t a = 0; a < d; a++)
-      for (int64_t b = a; b < d; b++) cov[(size_t)a * (size_t)d + (size_t)b] += cblock[(size_t)a * (size_t)d + (size_t)b];
-    if (report(p, "pca: covariance", (double)i1 / (double)n)) {
-      rc = ev__err(err, EV_ECANCELED, "pca: canceled");
-      break;
+  /* Blocks of rows in parallel, each block's ssyrk single-threaded (BLAS
+   * calls inside an OpenMP region run on one thread), accumulated in block
+   * order: the covariance is the same for any thread count. */
+  int nt = ev__resolve_threads(p->n_threads);
+  int64_t n_blocks = (n + PCA_BLOCK_ROWS - 1) / PCA_BLOCK_ROWS;
+  int stop = 0, oom = 0;
+#pragma omp parallel num_threads(nt)
+  {
+    ev__blas_scope one = ev__blas_threads_begin(1); /* also when the team has one thread */
+    int first = ev__thread_id() == 0;
+    float *scr = first ? scratch : ev__malloc((size_t)PCA_BLOCK_ROWS * (size_t)d * sizeof *scr);
+    float *cb = first ? cblock : ev__malloc(dd * sizeof *cb);
+    if (!scr || !cb) {
+#pragma omp atomic write
+      oom = 1;
     }
+#pragma omp for ordered schedule(static, 1)
+    for (int64_t b = 0; b < n_blocks; b++) {
+      int64_t i0 = b * PCA_BLOCK_ROWS, i1 = EV__MIN(n, i0 + PCA_BLOCK_ROWS);
+      int skip = oom || stop;
+      if (!skip) {
+        centre_block(x, i0, i1, out->mean, inv_scale, scr);
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (blasint)d, (blasint)(i1 - i0), 1.0f, scr,
+                    (blasint)d, 0.0f, cb, (blasint)d);
+      }
+#pragma omp ordered
+      if (!skip && !stop) {
+        for (int64_t a = 0; a < d; a++)
+          for (int64_t c = a; c < d; c++) cov[(size_t)a * (size_t)d + (size_t)c] += cb[(size_t)a * (size_t)d + (size_t)c];
+        if (report(p, "pca: covariance", (double)i1 / (double)n)) stop = 1;
+      }
+    }
+    if (!first) {
+      ev__free(scr);
+      ev__free(cb);
+    }
+    ev__blas_threads_end(one);
   }
+  if (oom) rc = ev__err(err, EV_ENOMEM, "pca: out of memory for per-thread covariance blocks");
+  else if (stop) rc = ev__err(err, EV_ECANCELED, "pca: canceled");
+  /* one thread for LAPACK too: its BLAS calls would round differently with more */
+  ev__blas_scope scope = ev__blas_threads_begin(1);
   if (rc == EV_OK) {
     lapack_int m_found = 0;
     lapack_int info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, 'V', 'I', 'U', (lapack_int)d, cov,
@@ -348,15 +377,35 @@ int ev_pca_transform(const ev_pca *pca, const ev_matrix *x, ev_matrix *y, int n_
     return ev__err(err, EV_ENOMEM, "pca: out of memory");
   }
   for (int64_t j = 0; j < d; j++) inv_scale[j] = 1.0f / pca->scale[j];
-  ev__blas_scope scope = ev__blas_threads_begin(n_threads);
-  for (int64_t i0 = 0; i0 < n; i0 += PCA_BLOCK_ROWS) {
-    int64_t i1 = EV__MIN(n, i0 + PCA_BLOCK_ROWS);
-    centre_block(x, i0, i1, pca->mean, inv_scale, scratch);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)(i1 - i0), k, (blasint)d, 1.0f,
-                scratch, (blasint)d, pca->components, (blasint)d, 0.0f, ev_matrix_row(y, i0),
-                (blasint)y->stride);
+  /* blocks in parallel, single-threaded BLAS each: thread-count independent */
+  int nt = ev__resolve_threads(n_threads);
+  int64_t n_blocks = (n + PCA_BLOCK_ROWS - 1) / PCA_BLOCK_ROWS;
+  int oom = 0;
+#pragma omp parallel num_threads(nt)
+  {
+    ev__blas_scope one = ev__blas_threads_begin(1);
+    int first = ev__thread_id() == 0;
+    float *scr = first ? scratch : ev__malloc((size_t)PCA_BLOCK_ROWS * (size_t)d * sizeof *scr);
+    if (!scr) {
+#pragma omp atomic write
+      oom = 1;
+    }
+#pragma omp for schedule(dynamic, 1)
+    for (int64_t b = 0; b < n_blocks; b++) {
+      if (!scr) continue;
+      int64_t i0 = b * PCA_BLOCK_ROWS, i1 = EV__MIN(n, i0 + PCA_BLOCK_ROWS);
+      centre_block(x, i0, i1, pca->mean, inv_scale, scr);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)(i1 - i0), k, (blasint)d, 1.0f, scr,
+                  (blasint)d, pca->components, (blasint)d, 0.0f, ev_matrix_row(y, i0), (blasint)y->stride);
+    }
+    if (!first) ev__free(scr);
+    ev__blas_threads_end(one);
   }
-  ev__blas_threads_end(scope);
+  if (oom) {
+    ev__free(scratch);
+    ev__free(inv_scale);
+    return ev__err(err, EV_ENOMEM, "pca: out of memory for per-thread blocks");
+  }
   ev__free(scratch);
   ev__free(inv_scale);
   return EV_OK;

@@ -105,8 +105,8 @@ void ev__knn_refine(const ev__knn_rows *q, const ev__knn_rows *b, ev_knn_graph *
   }
 }
 
-int ev__knn_exact(const ev__knn_rows *q, const ev__knn_rows *base, int self, int k,
-                  ev_knn_graph *out, int n_threads, const ev_progress *progress, ev_error *err) {
+static int exact_search(const ev__knn_rows *q, const ev__knn_rows *base, int self, int k,
+                        ev_knn_graph *out, int n_threads, const ev_progress *progress, ev_error *err) {
   int nt = ev__resolve_threads(n_threads);
   int64_t n = q->n;
   for (int64_t i = 0; i < n; i++)
@@ -193,4 +193,16 @@ int ev__knn_exact(const ev__knn_rows *q, const ev__knn_rows *base, int self, int
   if (!(q->is_u8 && base->is_u8)) ev__knn_refine(q, base, out, nt);
   out->exact = 1;
   return EV_OK;
+}
+
+int ev__knn_exact(const ev__knn_rows *q, const ev__knn_rows *base, int self, int k,
+                  ev_knn_graph *out, int n_threads, const ev_progress *progress, ev_error *err) {
+  /* Tiles call BLAS from inside parallel loops; one BLAS thread each, also
+   * when the team has one thread, so that tiles round alike whatever the
+   * thread count (the threads inherit this setting). */
+  int nt = ev__resolve_threads(n_threads); /* before the scope changes the default */
+  ev__blas_scope one = ev__blas_threads_begin(1);
+  int rc = exact_search(q, base, self, k, out, nt, progress, err);
+  ev__blas_threads_end(one);
+  return rc;
 }

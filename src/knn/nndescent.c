@@ -312,6 +312,7 @@ static int project_rows(const ev__knn_rows *r, uint64_t seed, int nt, ev_matrix 
   const int64_t block = 1024;
 #pragma omp parallel num_threads(nt)
   {
+    ev__blas_scope one = ev__blas_threads_begin(1); /* same sums whatever the team size */
     float *buf = r->is_u8 ? ev__malloc((size_t)block * (size_t)d * sizeof *buf) : NULL;
     if (r->is_u8 && !buf) {
 #pragma omp atomic write
@@ -336,6 +337,7 @@ static int project_rows(const ev__knn_rows *r, uint64_t seed, int nt, ev_matrix 
                   src, (blasint)lda, w, TREE_DIMS, 0.0f, ev_matrix_row(*out, b0), TREE_DIMS);
     }
     ev__free(buf);
+    ev__blas_threads_end(one);
   }
   ev__free(w);
   if (fail) {

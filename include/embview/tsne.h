@@ -1,0 +1,145 @@
+/* embview/tsne.h — t-distributed stochastic neighbour embedding.
+ *
+ * Pipeline: kNN graph (k = min(N - 1, 3 x perplexity), ev_knn_graph_build's
+ * auto method, or a graph the caller already has) -> Gaussian conditional
+ * affinities calibrated per point to the perplexity (binary search on the
+ * precision, entropy tolerance 1e-5) -> symmetrised, normalised sparse P ->
+ * gradient descent on KL(P || Q) with the output kernel
+ * w = (1 + d^2 / dof)^(-dof) (dof 1 is the Cauchy kernel of standard t-SNE,
+ * smaller values give heavier tails).
+ *
+ * Gradient: attractive forces over P's non-zeros; repulsive forces and the
+ * normalisation Z by FFT-accelerated interpolation (Linderman et al., Nature
+ * Methods 2019): charges spread to an equispaced grid of boxes with 3
+ * Lagrange nodes each, convolved with the kernel by FFTW, interpolated back.
+ * An exact O(N^2) gradient serves small N and the tests.
+ *
+ * Optimisation (openTSNE's defaults, Kobak & Berens 2019; Belkina et al.
+ * 2019): PCA initialisation scaled to standard deviation 1e-4, early
+ * exaggeration 12 for 250 iterations with momentum 0.5, then exaggeration 1
+ * with momentum 0.8, 750 iterations in all, per-coordinate gains, learning
+ * rate N / early_exaggeration.  As in openTSNE the gradient omits the
+ * constant factor 4 of the textbook formula; the learning rate absorbs it.
+ *
+ * Determinism: the same input, seed and thread count give the same output;
+ * every parallel sum runs in a fixed order, so the thread count does not
+ * change the result either.
+ */
+#ifndef EMBVIEW_TSNE_H
+#define EMBVIEW_TSNE_H
+
+#include <stdint.h>
+
+#include "embview/error.h"
+#include "embview/knn.h"
+#include "embview/matrix.h"
+#include "embview/progress.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Compressed sparse rows: row i's entries are col[row_ptr[i] .. row_ptr[i+1]). */
+typedef struct ev_csr {
+  int64_t n_rows;
+  int64_t n_cols;
+  int64_t *row_ptr;  /* n_rows + 1 */
+  int32_t *col;      /* nnz, ascending within a row */
+  float *val;        /* nnz */
+} ev_csr;
+
+void ev_csr_free(ev_csr *m);
+
+/* Symmetric t-SNE affinities from a kNN graph (distances as the graph holds
+ * them: euclidean distances are squared here).  Per point the Gaussian
+ * precision is found by bisection so that the conditional distribution over
+ * its neighbours has perplexity `perplexity` (entropy within 1e-5 nats, at
+ * most 200 steps; duplicates and zero distances are fine).  Then
+ * P = (P_j|i + P_i|j) / (2N).  `sigma_out` (optional, N values) receives each
+ * point's bandwidth and `entropy_out` (optional) each achieved entropy. */
+int ev_tsne_affinities(const ev_knn_graph *g, double perplexity, int n_threads, ev_csr **p_out,
+                       double *sigma_out, double *entropy_out, ev_error *err);
+
+typedef enum ev_tsne_init {
+  EV_TSNE_INIT_PCA = 0,  /* first principal components, scaled to sd 1e-4 */
+  EV_TSNE_INIT_RANDOM,   /* N(0, 1e-4^2) from the seed */
+  EV_TSNE_INIT_USER      /* params.init_y (N x n_dims), used as given */
+} ev_tsne_init;
+
+typedef enum ev_tsne_gradient {
+  EV_TSNE_GRADIENT_AUTO = 0, /* exact below 2,000 points, else FFT */
+  EV_TSNE_GRADIENT_FFT,
+  EV_TSNE_GRADIENT_EXACT
+} ev_tsne_gradient;
+
+/* Called from one thread every `callback_every` iterations and at the end:
+ * iteration (1-based), current KL divergence (NaN when not computed at this
+ * iteration), and a read-only view of the coordinates (n x dims, row-major),
+ * valid during the call only.  Nonzero return stops the run (EV_ECANCELED). */
+typedef int (*ev_embed_callback)(void *user, int iter, double kl, const float *y, int64_t n,
+                                 int dims);
+
+typedef struct ev_tsne_params {
+  int n_dims;                  /* 2 or 3 (default 2) */
+  double perplexity;           /* default 30 */
+  int n_iter;                  /* iterations in all, default 750 */
+  int early_iter;              /* of which with early exaggeration, default 250 */
+  double early_exaggeration;   /* default 12 */
+  double exaggeration;         /* after the early phase, default 1 */
+  double learning_rate;        /* 0 = auto: max(N / early_exaggeration, 50) */
+  double momentum;             /* early phase, default 0.5 */
+  double final_momentum;       /* afterwards, default 0.8 */
+  double dof;                  /* degrees of freedom of the output kernel, default 1 */
+  ev_tsne_init init;
+  const ev_matrix *init_y;     /* EV_TSNE_INIT_USER: N x n_dims */
+  ev_tsne_gradient gradient;
+  uint64_t seed;
+  int n_threads;               /* 0 = OpenMP default */
+  int kl_every;                /* compute the KL divergence every this many iterations (50) */
+  ev_knn_params knn;           /* used when no graph is given; k is set from the perplexity */
+  ev_embed_callback callback;  /* optional */
+  void *callback_user;
+  int callback_every;          /* default 10 */
+  ev_progress progress;        /* optional: stage progress (kNN, affinities, optimisation) */
+} ev_tsne_params;
+
+ev_tsne_params ev_tsne_params_default(void);
+
+typedef struct ev_tsne_info {
+  int k;                 /* neighbours used */
+  int n_iter;            /* iterations run */
+  double kl;             /* final KL divergence */
+  double learning_rate;  /* the rate used */
+  double seconds_knn, seconds_affinities, seconds_optimize;
+} ev_tsne_info;
+
+/* Embed the rows of x.  `graph` may be NULL (built here with params.knn) or a
+ * kNN graph of x with at least min(N - 1, 3 x perplexity) neighbours (extra
+ * ones are ignored).  *y_out is a new N x n_dims matrix; info may be NULL.
+ * Errors: EV_EINVAL for bad parameters (perplexity too large for N names
+ * both), EV_ENONFINITE for NaN input, EV_ECANCELED from the callback. */
+int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_params *params,
+                ev_matrix **y_out, ev_tsne_info *info, ev_error *err);
+
+/* Place new points into an existing embedding without moving the old ones
+ * (openTSNE's transform): affinities of each new point to its k nearest old
+ * points (perplexity as in params, exact kNN), initialised at the
+ * affinity-weighted mean of those neighbours' positions, then optimised
+ * with the old points fixed (params.n_iter iterations, default 750; no
+ * exaggeration).  x_old: the reference vectors; y_old: their embedding. */
+int ev_tsne_transform(const ev_matrix *x_old, const ev_matrix *y_old, const ev_matrix *x_new,
+                      const ev_tsne_params *params, ev_matrix **y_new, ev_error *err);
+
+/* KL divergence and gradient, exactly (O(N^2)), for tests: grad (N x dims)
+ * receives dKL/dy without the factor 4, with P scaled by `exaggeration`. */
+int ev_tsne_gradient_exact(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
+                           double exaggeration, float *grad, double *kl, ev_error *err);
+/* The same by FFT interpolation. */
+int ev_tsne_gradient_fft(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
+                         double exaggeration, int n_threads, float *grad, double *kl,
+                         ev_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,31 @@
+/* tsne_internal.h — pieces of the t-SNE engine shared by its files.  Internal. */
+#ifndef EV_EMBED_TSNE_INTERNAL_H
+#define EV_EMBED_TSNE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "core/internal.h"
+#include "embview/tsne.h"
+
+/* FFT-interpolation context: grid geometry, FFTW plans and the kernels'
+ * spectra, kept between iterations (rebuilt only when the grid changes). */
+typedef struct ev__fft_grid ev__fft_grid;
+
+int ev__fft_grid_new(int dims, double dof, ev__fft_grid **out, ev_error *err);
+void ev__fft_grid_free(ev__fft_grid *g);
+
+/* For every target t_i: z[i] = sum_j K_Z(t_i - s_j) and
+ * rep[i] = sum_j K_F(t_i - s_j) (t_i - s_j), over all sources s_j (a point
+ * that is both source and target contributes K_Z(0) = 1 to its own z), with
+ * K_Z = (1 + r^2/dof)^-dof and K_F = (1 + r^2/dof)^-(dof+1).  Coordinates
+ * are row-major (n x dims).  With z == NULL (only when the targets are the
+ * sources), *z_total receives sum_i z[i] instead, computed more cheaply.
+ * Deterministic for any thread count. */
+int ev__fft_repulsion(ev__fft_grid *g, const float *src, int64_t n_src, const float *tgt,
+                      int64_t n_tgt, int n_threads, double *z, double *z_total, double *rep,
+                      ev_error *err);
+
+/* Grid size the last call used (boxes per dimension), for tests and tuning. */
+int ev__fft_grid_boxes(const ev__fft_grid *g);
+
+#endif

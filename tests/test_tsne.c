@@ -1,0 +1,280 @@
+/* test_tsne.c — t-SNE: affinity calibration, FFT gradient against the exact
+ * one, quality floors on MNIST-10k, determinism and degenerate inputs. */
+#include "test.h"
+
+#define MNIST EV_SOURCE_DIR "/data/mnist10k-images-idx3-ubyte.gz"
+#define LABELS EV_SOURCE_DIR "/data/mnist10k-labels-idx1-ubyte.gz"
+
+static ev_matrix *mnist;
+
+static int load(void) {
+  ev_error err = {0};
+  return mnist || ev_idx_read(MNIST, &mnist, NULL, &err) == EV_OK;
+}
+
+/* The first n rows of MNIST as a new matrix. */
+static ev_matrix *head(int64_t n) {
+  ev_matrix *m = NULL;
+  ev_error err = {0};
+  if (ev_matrix_new(n, 784, &m, &err)) return NULL;
+  memcpy(m->data, mnist->data, (size_t)n * 784 * sizeof(float));
+  return m;
+}
+
+TEST(affinities_hit_the_perplexity) {
+  ev_error err = {0};
+  if (!load()) TEST_FAIL_("MNIST missing");
+  ev_knn_params kp = ev_knn_params_default();
+  kp.k = 90;
+  ev_knn_graph *g = NULL;
+  ASSERT_OK(ev_knn_graph_build(mnist, &kp, &g, &err), &err);
+  ev_csr *P = NULL;
+  double *h = malloc(10000 * sizeof *h), *sigma = malloc(10000 * sizeof *sigma);
+  ASSERT_OK(ev_tsne_affinities(g, 30, 0, &P, sigma, h, &err), &err);
+  double worst = 0;
+  for (int i = 0; i < 10000; i++) worst = fmax(worst, fabs(h[i] - log(30.0)));
+  fprintf(stderr, "  largest entropy error %.2e nats\n", worst);
+  ASSERT_TRUE(worst < 1e-5);
+  /* P sums to 1 and is symmetric */
+  double total = 0;
+  for (int64_t e = 0; e < P->row_ptr[10000]; e++) total += P->val[e];
+  ASSERT_NEAR(total, 1.0, 1e-4);
+  for (int i = 0; i < 10000; i += 97)
+    for (int64_t e = P->row_ptr[i]; e < P->row_ptr[i + 1]; e++) {
+      int j = P->col[e];
+      int found = 0;
+      for (int64_t f = P->row_ptr[j]; f < P->row_ptr[j + 1]; f++)
+        if (P->col[f] == i) {
+          found = 1;
+          ASSERT_NEAR(P->val[f], P->val[e], 1e-12);
+        }
+      ASSERT_TRUE(found);
+    }
+  free(h);
+  free(sigma);
+  ev_csr_free(P);
+  ev_knn_graph_free(g);
+}
+
+TEST(affinities_with_duplicates) {
+  /* 50 points, 10 copies each of 5 values: zero distances everywhere */
+  ev_error err = {0};
+  float v[50];
+  for (int i = 0; i < 50; i++) v[i] = (float)(i % 5);
+  ev_matrix *x = NULL;
+  ASSERT_OK(ev_matrix_wrap(v, 50, 1, 1, &x, &err), &err);
+  ev_knn_params kp = ev_knn_params_default();
+  kp.k = 15;
+  ev_knn_graph *g = NULL;
+  ASSERT_OK(ev_knn_graph_build(x, &kp, &g, &err), &err);
+  ev_csr *P = NULL;
+  ASSERT_OK(ev_tsne_affinities(g, 5, 1, &P, NULL, NULL, &err), &err);
+  for (int64_t e = 0; e < P->row_ptr[50]; e++) ASSERT_TRUE(isfinite(P->val[e]) && P->val[e] >= 0);
+  ev_csr_free(P);
+  ev_knn_graph_free(g);
+  ev_matrix_free(x);
+}
+
+/* FFT gradient against the exact one at a t-SNE-like layout.  Compared with
+ * exaggeration 0, i.e. the repulsive forces alone: at a converged layout the
+ * full gradient is a small difference of large forces, whose relative error
+ * says little. */
+static void compare_gradients(int dims, double dof, double tol) {
+  ev_error err = {0};
+  if (!load()) TEST_FAIL_("MNIST missing");
+  ev_matrix *x = head(2000);
+  ev_tsne_params p = ev_tsne_params_default();
+  p.n_dims = dims;
+  p.n_iter = 300;
+  p.gradient = EV_TSNE_GRADIENT_EXACT;
+  p.dof = dof;
+  ev_matrix *y = NULL;
+  ASSERT_OK(ev_tsne_run(x, NULL, &p, &y, NULL, &err), &err);
+  ev_knn_params kp = ev_knn_params_default();
+  kp.k = 90;
+  ev_knn_graph *g = NULL;
+  ev_csr *P = NULL;
+  ASSERT_OK(ev_knn_graph_build(x, &kp, &g, &err), &err);
+  ASSERT_OK(ev_tsne_affinities(g, 30, 0, &P, NULL, NULL, &err), &err);
+  float *ge = malloc(2000 * 3 * sizeof(float)), *gf = malloc(2000 * 3 * sizeof(float));
+  double kle, klf;
+  ASSERT_OK(ev_tsne_gradient_exact(P, y->data, 2000, dims, dof, 0.0, ge, &kle, &err), &err);
+  ASSERT_OK(ev_tsne_gradient_fft(P, y->data, 2000, dims, dof, 0.0, 0, gf, &klf, &err), &err);
+  double num = 0, den = 0;
+  for (int t = 0; t < 2000 * dims; t++) {
+    num += (double)(gf[t] - ge[t]) * (gf[t] - ge[t]);
+    den += (double)ge[t] * ge[t];
+  }
+  double rel = sqrt(num / den);
+  fprintf(stderr, "  %d-D dof %g: relative error of the repulsive forces %.2e, KL %.6f vs %.6f\n", dims,
+          dof, rel, klf, kle);
+  ASSERT_TRUE(rel < tol);
+  ASSERT_NEAR(klf, kle, 1e-2 * kle);
+  free(ge);
+  free(gf);
+  ev_csr_free(P);
+  ev_knn_graph_free(g);
+  ev_matrix_free(y);
+  ev_matrix_free(x);
+}
+
+/* Tolerances: with one box per unit length and 3 nodes per box (FIt-SNE's
+ * and openTSNE's defaults) the repulsive forces are within about 3e-2 of
+ * the exact ones (measured 3.2e-2 in 2-D, 2.2e-2 with dof 0.5, 8.0e-2 on the
+ * coarser 3-D grid); halving the box width divides the error by about 8. */
+TEST(fft_gradient_matches_exact_2d) { compare_gradients(2, 1.0, 5e-2); }
+TEST(fft_gradient_matches_exact_heavy_tails) { compare_gradients(2, 0.5, 5e-2); }
+TEST(fft_gradient_matches_exact_3d) { compare_gradients(3, 1.0, 1.2e-1); }
+
+/* Leave-one-out 10-NN label accuracy and 10-NN recall of an embedding. */
+static void quality(const ev_matrix *x, const ev_matrix *y, const int32_t *labels, double *acc, double *recall) {
+  ev_error err = {0};
+  ev_knn_params kp = ev_knn_params_default();
+  kp.k = 10;
+  kp.method = EV_KNN_EXACT;
+  ev_knn_graph *gx = NULL, *gy = NULL;
+  ev_knn_graph_build(x, &kp, &gx, &err);
+  ev_knn_graph_build(y, &kp, &gy, &err);
+  int64_t n = x->n_rows, right = 0, kept = 0;
+  for (int64_t i = 0; i < n; i++) {
+    int votes[10] = {0};
+    for (int t = 0; t < 10; t++) votes[labels[gy->indices[i * 10 + t]]]++;
+    int best = 0;
+    for (int c = 1; c < 10; c++)
+      if (votes[c] > votes[best]) best = c;
+    right += best == labels[i];
+    for (int t = 0; t < 10; t++)
+      for (int u = 0; u < 10; u++) kept += gx->indices[i * 10 + t] == gy->indices[i * 10 + u];
+  }
+  *acc = (double)right / n;
+  *recall = (double)kept / (10.0 * n);
+  ev_knn_graph_free(gx);
+  ev_knn_graph_free(gy);
+}
+
+TEST(quality_on_mnist) {
+  ev_error err = {0};
+  if (!load()) TEST_FAIL_("MNIST missing");
+  ev_table *lt = NULL;
+  ASSERT_OK(ev_labels_read(LABELS, 10000, &lt, NULL, &err), &err);
+  ev_labels *labels = NULL;
+  ASSERT_OK(ev_labels_from_column(lt, 0, &labels, &err), &err);
+  ev_tsne_params p = ev_tsne_params_default();
+  ev_matrix *y = NULL;
+  ev_tsne_info info;
+  ASSERT_OK(ev_tsne_run(mnist, NULL, &p, &y, &info, &err), &err);
+  double acc, recall;
+  quality(mnist, y, labels->codes, &acc, &recall);
+  fprintf(stderr, "  MNIST-10k: 10-NN accuracy %.4f, 10-NN recall %.4f, KL %.4f\n", acc, recall, info.kl);
+  ASSERT_TRUE(acc >= 0.93);
+  ASSERT_TRUE(recall >= 0.40);
+  ev_matrix_free(y);
+  ev_labels_free(labels);
+  ev_table_free(lt);
+}
+
+TEST(deterministic_and_thread_independent) {
+  ev_error err = {0};
+  if (!load()) TEST_FAIL_("MNIST missing");
+  ev_matrix *x = head(3000);
+  ev_matrix *y[3] = {NULL, NULL, NULL};
+  int threads[3] = {2, 2, 1};
+  for (int r = 0; r < 3; r++) {
+    ev_tsne_params p = ev_tsne_params_default();
+    p.n_iter = 150;
+    p.early_iter = 100;
+    p.gradient = EV_TSNE_GRADIENT_FFT;
+    p.n_threads = threads[r];
+    p.seed = 5;
+    ASSERT_OK(ev_tsne_run(x, NULL, &p, &y[r], NULL, &err), &err);
+  }
+  ASSERT_TRUE(memcmp(y[0]->data, y[1]->data, 3000 * 2 * sizeof(float)) == 0);
+  ASSERT_TRUE(memcmp(y[0]->data, y[2]->data, 3000 * 2 * sizeof(float)) == 0);
+  for (int r = 0; r < 3; r++) ev_matrix_free(y[r]);
+  ev_matrix_free(x);
+}
+
+static int stop_at_20(void *user, int iter, double kl, const float *y, int64_t n, int dims) {
+  (void)kl;
+  (void)y;
+  (void)n;
+  (void)dims;
+  *(int *)user = iter;
+  return iter >= 20;
+}
+
+TEST(callback_sees_progress_and_can_stop) {
+  ev_error err = {0};
+  if (!load()) TEST_FAIL_("MNIST missing");
+  ev_matrix *x = head(500);
+  ev_tsne_params p = ev_tsne_params_default();
+  p.perplexity = 10;
+  int last = 0;
+  p.callback = stop_at_20;
+  p.callback_user = &last;
+  p.callback_every = 10;
+  ev_matrix *y = NULL;
+  ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_ECANCELED, &err, "canceled at iteration 20");
+  ASSERT_TRUE(y == NULL);
+  ASSERT_EQ(last, 20);
+  ev_matrix_free(x);
+}
+
+TEST(degenerate_inputs) {
+  ev_error err = {0};
+  ev_matrix *x = NULL, *y = NULL;
+  ev_tsne_params p = ev_tsne_params_default();
+  float three[6] = {0, 1, 2, 3, 4, 5};
+  ASSERT_OK(ev_matrix_wrap(three, 3, 2, 2, &x, &err), &err);
+  ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_EINVAL, &err, "needs at least 4 points");
+  ev_matrix_free(x);
+  /* perplexity too large for N */
+  float pts[240];
+  for (int i = 0; i < 240; i++) pts[i] = (float)((i * 37) % 101);
+  ASSERT_OK(ev_matrix_wrap(pts, 120, 2, 2, &x, &err), &err);
+  p.perplexity = 50;
+  ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_EINVAL, &err, "perplexity 50 too large for 120 points");
+  /* a fitting perplexity works, also with a constant column and 3-D output */
+  for (int i = 0; i < 120; i++) pts[2 * i + 1] = 7;
+  p.perplexity = 10;
+  p.n_dims = 3;
+  p.n_iter = 100;
+  ASSERT_OK(ev_tsne_run(x, NULL, &p, &y, NULL, &err), &err);
+  for (int t = 0; t < 360; t++) ASSERT_TRUE(isfinite(y->data[t]));
+  ev_matrix_free(y);
+  y = NULL;
+  ev_matrix_free(x);
+  /* all points identical: finite output, no crash */
+  float same[400];
+  for (int i = 0; i < 400; i++) same[i] = 3;
+  ASSERT_OK(ev_matrix_wrap(same, 200, 2, 2, &x, &err), &err);
+  p.n_dims = 2;
+  p.gradient = EV_TSNE_GRADIENT_FFT;
+  ASSERT_OK(ev_tsne_run(x, NULL, &p, &y, NULL, &err), &err);
+  for (int t = 0; t < 400; t++) ASSERT_TRUE(isfinite(y->data[t]));
+  ev_matrix_free(y);
+  y = NULL;
+  ev_matrix_free(x);
+  /* NaN */
+  pts[7] = NAN;
+  ASSERT_OK(ev_matrix_wrap(pts, 120, 2, 2, &x, &err), &err);
+  ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_ENONFINITE, &err, "NaN");
+  ev_matrix_free(x);
+}
+
+int main(int argc, char **argv) {
+  static const test_case tests[] = {
+      {"affinities_hit_the_perplexity", affinities_hit_the_perplexity},
+      {"affinities_with_duplicates", affinities_with_duplicates},
+      {"fft_gradient_matches_exact_2d", fft_gradient_matches_exact_2d},
+      {"fft_gradient_matches_exact_heavy_tails", fft_gradient_matches_exact_heavy_tails},
+      {"fft_gradient_matches_exact_3d", fft_gradient_matches_exact_3d},
+      {"quality_on_mnist", quality_on_mnist},
+      {"deterministic_and_thread_independent", deterministic_and_thread_independent},
+      {"callback_sees_progress_and_can_stop", callback_sees_progress_and_can_stop},
+      {"degenerate_inputs", degenerate_inputs},
+  };
+  int rc = test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
+  ev_matrix_free(mnist);
+  return rc;
+}
