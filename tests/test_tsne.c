@@ -79,7 +79,7 @@ TEST(affinities_with_duplicates) {
  * exaggeration 0, i.e. the repulsive forces alone: at a converged layout the
  * full gradient is a small difference of large forces, whose relative error
  * says little. */
-static void compare_gradients(int dims, double dof, double tol) {
+static void compare_gradients(int dims, double dof, double tol, int bh) {
   ev_error err = {0};
   if (!load()) TEST_FAIL_("MNIST missing");
   ev_matrix *x = head(2000);
@@ -99,15 +99,18 @@ static void compare_gradients(int dims, double dof, double tol) {
   float *ge = malloc(2000 * 3 * sizeof(float)), *gf = malloc(2000 * 3 * sizeof(float));
   double kle, klf;
   ASSERT_OK(ev_tsne_gradient_exact(P, y->data, 2000, dims, dof, 0.0, ge, &kle, &err), &err);
-  ASSERT_OK(ev_tsne_gradient_fft(P, y->data, 2000, dims, dof, 0.0, 0, gf, &klf, &err), &err);
+  if (bh)
+    ASSERT_OK(ev_tsne_gradient_bh(P, y->data, 2000, dims, dof, 0.0, 0.5, 0, gf, &klf, &err), &err);
+  else
+    ASSERT_OK(ev_tsne_gradient_fft(P, y->data, 2000, dims, dof, 0.0, 0, gf, &klf, &err), &err);
   double num = 0, den = 0;
   for (int t = 0; t < 2000 * dims; t++) {
     num += (double)(gf[t] - ge[t]) * (gf[t] - ge[t]);
     den += (double)ge[t] * ge[t];
   }
   double rel = sqrt(num / den);
-  fprintf(stderr, "  %d-D dof %g: relative error of the repulsive forces %.2e, KL %.6f vs %.6f\n", dims,
-          dof, rel, klf, kle);
+  fprintf(stderr, "  %s %d-D dof %g: relative error of the repulsive forces %.2e, KL %.6f vs %.6f\n",
+          bh ? "Barnes-Hut" : "FFT", dims, dof, rel, klf, kle);
   ASSERT_TRUE(rel < tol);
   ASSERT_NEAR(klf, kle, 1e-2 * kle);
   free(ge);
@@ -122,9 +125,10 @@ static void compare_gradients(int dims, double dof, double tol) {
  * and openTSNE's defaults) the repulsive forces are within about 3e-2 of
  * the exact ones (measured 3.2e-2 in 2-D, 2.2e-2 with dof 0.5, 8.0e-2 on the
  * coarser 3-D grid); halving the box width divides the error by about 8. */
-TEST(fft_gradient_matches_exact_2d) { compare_gradients(2, 1.0, 5e-2); }
-TEST(fft_gradient_matches_exact_heavy_tails) { compare_gradients(2, 0.5, 5e-2); }
-TEST(fft_gradient_matches_exact_3d) { compare_gradients(3, 1.0, 1.2e-1); }
+TEST(fft_gradient_matches_exact_2d) { compare_gradients(2, 1.0, 5e-2, 0); }
+TEST(fft_gradient_matches_exact_heavy_tails) { compare_gradients(2, 0.5, 5e-2, 0); }
+TEST(fft_gradient_matches_exact_3d) { compare_gradients(3, 1.0, 1.2e-1, 0); }
+TEST(bh_gradient_matches_exact_3d) { compare_gradients(3, 1.0, 5e-2, 1); }
 
 /* Leave-one-out 10-NN label accuracy and 10-NN recall of an embedding. */
 static void quality(const ev_matrix *x, const ev_matrix *y, const int32_t *labels, double *acc, double *recall) {
@@ -269,6 +273,7 @@ int main(int argc, char **argv) {
       {"fft_gradient_matches_exact_2d", fft_gradient_matches_exact_2d},
       {"fft_gradient_matches_exact_heavy_tails", fft_gradient_matches_exact_heavy_tails},
       {"fft_gradient_matches_exact_3d", fft_gradient_matches_exact_3d},
+      {"bh_gradient_matches_exact_3d", bh_gradient_matches_exact_3d},
       {"quality_on_mnist", quality_on_mnist},
       {"deterministic_and_thread_independent", deterministic_and_thread_independent},
       {"callback_sees_progress_and_can_stop", callback_sees_progress_and_can_stop},

@@ -12,7 +12,9 @@
  * normalisation Z by FFT-accelerated interpolation (Linderman et al., Nature
  * Methods 2019): charges spread to an equispaced grid of boxes with 3
  * Lagrange nodes each, convolved with the kernel by FFTW, interpolated back.
- * An exact O(N^2) gradient serves small N and the tests.
+ * In 3-D that grid grows with the cube of the map's extent, so 3-D maps use
+ * a Barnes-Hut octree (theta 0.5) instead.  An exact O(N^2) gradient serves
+ * small N and the tests.
  *
  * Optimisation (openTSNE's defaults, Kobak & Berens 2019; Belkina et al.
  * 2019): PCA initialisation scaled to standard deviation 1e-4, early
@@ -67,9 +69,10 @@ typedef enum ev_tsne_init {
 } ev_tsne_init;
 
 typedef enum ev_tsne_gradient {
-  EV_TSNE_GRADIENT_AUTO = 0, /* exact below 2,000 points, else FFT */
+  EV_TSNE_GRADIENT_AUTO = 0, /* exact below 2,000 points, else FFT in 2-D, Barnes-Hut in 3-D */
   EV_TSNE_GRADIENT_FFT,
-  EV_TSNE_GRADIENT_EXACT
+  EV_TSNE_GRADIENT_EXACT,
+  EV_TSNE_GRADIENT_BH        /* Barnes-Hut octree, theta 0.5 */
 } ev_tsne_gradient;
 
 /* Called from one thread every `callback_every` iterations and at the end:
@@ -134,6 +137,10 @@ int ev_tsne_transform(const ev_matrix *x_old, const ev_matrix *y_old, const ev_m
  * receives dKL/dy without the factor 4, with P scaled by `exaggeration`. */
 int ev_tsne_gradient_exact(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
                            double exaggeration, float *grad, double *kl, ev_error *err);
+/* The same by Barnes-Hut (theta as given; 0.5 in runs). */
+int ev_tsne_gradient_bh(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
+                        double exaggeration, double theta, int n_threads, float *grad, double *kl,
+                        ev_error *err);
 /* The same by FFT interpolation. */
 int ev_tsne_gradient_fft(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
                          double exaggeration, int n_threads, float *grad, double *kl,

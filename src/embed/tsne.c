@@ -10,6 +10,9 @@
 #include "embview/pca.h"
 
 #define EXACT_BELOW 2000 /* AUTO uses the exact gradient below this many points */
+#define BH_THETA 0.5
+
+enum { GRAD_EXACT, GRAD_FFT, GRAD_BH };
 
 ev_tsne_params ev_tsne_params_default(void) {
   ev_tsne_params p;
@@ -98,10 +101,10 @@ static void attraction(const ev_csr *p, const float *y, int dims, double dof, do
 
 /* Full gradient (without the factor 4) and KL when kl != NULL. */
 static int gradient_step(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
-                         double exag, int exact, ev__fft_grid *grid, int nt, double *scratch_z,
+                         double exag, int method, ev__fft_grid *grid, int nt, double *scratch_z,
                          double *scratch_rep, double *grad, double *kl_rows, double *kl,
                          ev_error *err) {
-  if (exact) {
+  if (method == GRAD_EXACT) {
     float *gf = (float *)(void *)scratch_rep; /* n * dims doubles hold n * dims floats */
     int rc = ev_tsne_gradient_exact(p, y, n, dims, dof, exag, gf, kl, err);
     if (rc) return rc;
@@ -111,9 +114,14 @@ static int gradient_step(const ev_csr *p, const float *y, int64_t n, int dims, d
   attraction(p, y, dims, dof, exag, nt, grad, kl ? kl_rows : NULL);
   double z = 0;
   (void)scratch_z;
-  int rc = ev__fft_repulsion(grid, y, n, y, n, nt, NULL, &z, scratch_rep, err);
+  int rc;
+  if (method == GRAD_BH) {
+    rc = ev__bh_repulsion(y, n, dims, dof, BH_THETA, nt, &z, scratch_rep, err);
+  } else {
+    rc = ev__fft_repulsion(grid, y, n, y, n, nt, NULL, &z, scratch_rep, err);
+    z -= (double)n; /* each point's own K_Z(0) = 1 */
+  }
   if (rc) return rc;
-  z -= (double)n; /* each point's own K_Z(0) = 1 */
   if (!(z > 0)) z = 1e-12;
   double inv_z = 1.0 / z;
 #pragma omp parallel for schedule(static) num_threads(nt)
@@ -137,11 +145,38 @@ int ev_tsne_gradient_fft(const ev_csr *p, const float *y, int64_t n, int dims, d
   int rc = (!z || !rep || !g || !klr) ? ev__err(err, EV_ENOMEM, "tsne: out of memory") : EV_OK;
   if (!rc) rc = ev__fft_grid_new(dims, dof, &grid, err);
   int nt = ev__resolve_threads(n_threads);
-  if (!rc) rc = gradient_step(p, y, n, dims, dof, exaggeration, 0, grid, nt, z, rep, g, klr, kl, err);
+  if (!rc) rc = gradient_step(p, y, n, dims, dof, exaggeration, GRAD_FFT, grid, nt, z, rep, g, klr, kl, err);
   if (!rc)
     for (int64_t t = 0; t < n * dims; t++) grad[t] = (float)g[t];
   ev__fft_grid_free(grid);
   ev__free(z);
+  ev__free(rep);
+  ev__free(g);
+  ev__free(klr);
+  return rc;
+}
+
+int ev_tsne_gradient_bh(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
+                        double exaggeration, double theta, int n_threads, float *grad, double *kl,
+                        ev_error *err) {
+  double *rep = ev__malloc((size_t)n * (size_t)dims * sizeof *rep);
+  double *g = ev__malloc((size_t)n * (size_t)dims * sizeof *g);
+  double *klr = ev__malloc((size_t)n * sizeof *klr);
+  int nt = ev__resolve_threads(n_threads);
+  int rc = (!rep || !g || !klr) ? ev__err(err, EV_ENOMEM, "tsne: out of memory") : EV_OK;
+  double z = 0;
+  if (!rc) {
+    attraction(p, y, dims, dof, exaggeration, nt, g, kl ? klr : NULL);
+    rc = ev__bh_repulsion(y, n, dims, dof, theta, nt, &z, rep, err);
+  }
+  if (!rc) {
+    for (int64_t t = 0; t < n * dims; t++) grad[t] = (float)(g[t] - rep[t] / z);
+    if (kl) {
+      double s = 0;
+      for (int64_t i = 0; i < n; i++) s += klr[i];
+      *kl = s + log(z);
+    }
+  }
   ev__free(rep);
   ev__free(g);
   ev__free(klr);
@@ -188,7 +223,7 @@ typedef struct loop_cfg {
   int n_iter, early_iter;
   double early_exaggeration, exaggeration, momentum, final_momentum, dof;
   double lr;        /* > 0: fixed learning rate; 0: auto, N / (current exaggeration), at least 50 */
-  int exact;
+  int method;       /* GRAD_EXACT, GRAD_FFT or GRAD_BH */
   int kl_every;
   int n_threads;
   ev_embed_callback callback;
@@ -213,7 +248,7 @@ static int optimise(const ev_csr *p, float *y, int64_t n, int dims, const loop_c
     rc = ev__err(err, EV_ENOMEM, "tsne: out of memory for the optimiser (%lld points)", (long long)n);
     goto done;
   }
-  if (!cfg->exact && (rc = ev__fft_grid_new(dims, cfg->dof, &grid, err))) goto done;
+  if (cfg->method == GRAD_FFT && (rc = ev__fft_grid_new(dims, cfg->dof, &grid, err))) goto done;
   for (size_t t = 0; t < nd; t++) gains[t] = 1.0;
   double kl = NAN;
   for (int it = 0; it < cfg->n_iter; it++) {
@@ -223,7 +258,7 @@ static int optimise(const ev_csr *p, float *y, int64_t n, int dims, const loop_c
     double lr = cfg->lr > 0 ? cfg->lr : EV__MAX((double)n / (exag > 0 ? exag : 1.0), 50.0);
     int want_kl = (cfg->kl_every > 0 && (it + 1) % cfg->kl_every == 0) || it + 1 == cfg->n_iter;
     double kl_now = NAN;
-    rc = gradient_step(p, y, n, dims, cfg->dof, exag, cfg->exact, grid, nt, z, rep, grad, klr,
+    rc = gradient_step(p, y, n, dims, cfg->dof, exag, cfg->method, grid, nt, z, rep, grad, klr,
                        want_kl ? &kl_now : NULL, err);
     if (rc) goto done;
     if (want_kl) kl = kl_now;
@@ -356,7 +391,12 @@ int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_par
   cfg.final_momentum = p.final_momentum;
   cfg.lr = p.learning_rate;
   cfg.dof = p.dof;
-  cfg.exact = p.gradient == EV_TSNE_GRADIENT_EXACT || (p.gradient == EV_TSNE_GRADIENT_AUTO && n < EXACT_BELOW);
+  if (p.gradient == EV_TSNE_GRADIENT_EXACT || (p.gradient == EV_TSNE_GRADIENT_AUTO && n < EXACT_BELOW))
+    cfg.method = GRAD_EXACT;
+  else if (p.gradient == EV_TSNE_GRADIENT_BH || (p.gradient == EV_TSNE_GRADIENT_AUTO && dims == 3))
+    cfg.method = GRAD_BH;
+  else
+    cfg.method = GRAD_FFT;
   cfg.kl_every = p.kl_every;
   cfg.n_threads = p.n_threads;
   cfg.callback = p.callback;

@@ -25,6 +25,11 @@ int ev__fft_repulsion(ev__fft_grid *g, const float *src, int64_t n_src, const fl
                       int64_t n_tgt, int n_threads, double *z, double *z_total, double *rep,
                       ev_error *err);
 
+/* Barnes-Hut: *z_total = sum over i != j of K_Z, rep[i] = sum_j K_F (y_i - y_j)
+ * (self excluded), with cells of size/distance < theta taken as one point. */
+int ev__bh_repulsion(const float *y, int64_t n, int dims, double dof, double theta, int n_threads,
+                     double *z_total, double *rep, ev_error *err);
+
 /* Grid size the last call used (boxes per dimension), for tests and tuning. */
 int ev__fft_grid_boxes(const ev__fft_grid *g);
 
