@@ -125,11 +125,14 @@ int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_par
                 ev_matrix **y_out, ev_tsne_info *info, ev_error *err);
 
 /* Place new points into an existing embedding without moving the old ones
- * (openTSNE's transform): affinities of each new point to its k nearest old
- * points (perplexity as in params, exact kNN), initialised at the
- * affinity-weighted mean of those neighbours' positions, then optimised
- * with the old points fixed (params.n_iter iterations, default 750; no
- * exaggeration).  x_old: the reference vectors; y_old: their embedding. */
+ * (openTSNE's transform, with its defaults): each new point gets Gaussian
+ * affinities to its 25 nearest old points (exact search) at perplexity 5,
+ * starts at the coordinate-wise median of those neighbours' positions, and
+ * moves for 250 iterations (learning rate 0.1, momentum 0.8, exaggeration
+ * 1.5, gradient norm clipped at 0.25) under attraction to its neighbours and
+ * repulsion from all old points, normalised per new point.  New points do
+ * not act on each other.  From params: dof, n_threads and knn.metric.
+ * x_old: the reference vectors; y_old: their embedding (2 or 3 columns). */
 int ev_tsne_transform(const ev_matrix *x_old, const ev_matrix *y_old, const ev_matrix *x_new,
                       const ev_tsne_params *params, ev_matrix **y_new, ev_error *err);
 

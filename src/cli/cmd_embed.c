@@ -32,7 +32,10 @@ static const char *help_text =
     "  --init I             pca (default), random, or an .npy/.tsv file with N x dims coordinates\n"
     "  --knn GRAPH.npz      a kNN graph saved by `embview knn` (else built here, k = 3 x perplexity)\n"
     "  --knn-method M       auto (default), exact, approx\n"
-    "  --metric M           distance for the kNN graph: euclidean (default), cosine\n" CLI_COMMON_HELP;
+    "  --metric M           distance for the kNN graph: euclidean (default), cosine\n"
+    "  --reference X --reference-map Y\n"
+    "                       place FILE's points into an existing map instead: X holds the map's\n"
+    "                       vectors, Y its coordinates (openTSNE's transform; Y's points stay put)\n" CLI_COMMON_HELP;
 
 enum {
   OPT_PERPLEXITY = 3000,
@@ -45,7 +48,9 @@ enum {
   OPT_INIT,
   OPT_KNN,
   OPT_KNN_METHOD,
-  OPT_METRIC_E
+  OPT_METRIC_E,
+  OPT_REFERENCE,
+  OPT_REFERENCE_MAP
 };
 
 static int has_ext(const char *path, const char *ext) {
@@ -105,10 +110,13 @@ int cmd_embed(int argc, char **argv) {
       {"knn", required_argument, NULL, OPT_KNN},
       {"knn-method", required_argument, NULL, OPT_KNN_METHOD},
       {"metric", required_argument, NULL, OPT_METRIC_E},
+      {"reference", required_argument, NULL, OPT_REFERENCE},
+      {"reference-map", required_argument, NULL, OPT_REFERENCE_MAP},
       {NULL, 0, NULL, 0}};
   cli_common c;
   cli_common_init(&c);
   const char *method = "pca", *out_path = NULL, *init = "pca", *knn_path = NULL;
+  const char *ref_path = NULL, *ref_map_path = NULL;
   long dims = 2, seed = 42, v;
   int normalize = EV_NORMALIZE_NONE, solver = EV_PCA_AUTO;
   ev_tsne_params tp = ev_tsne_params_default();
@@ -160,6 +168,8 @@ int cmd_embed(int argc, char **argv) {
         if (!parse_double(optarg, "--dof", 1e-3, 1e3, &tp.dof)) return EXIT_USAGE;
         break;
       case OPT_INIT: init = optarg; break;
+      case OPT_REFERENCE: ref_path = optarg; break;
+      case OPT_REFERENCE_MAP: ref_map_path = optarg; break;
       case OPT_KNN: knn_path = optarg; break;
       case OPT_KNN_METHOD: {
         int m = ev_knn_method_parse(optarg);
@@ -187,6 +197,9 @@ int cmd_embed(int argc, char **argv) {
     if (!strcmp(method, "umap")) return cli_fail(EXIT_USAGE, "--method umap is not available in this version yet; use pca or tsne");
     return cli_fail(EXIT_USAGE, "--method: unknown method '%s' (pca, tsne)", method);
   }
+  if ((ref_path != NULL) != (ref_map_path != NULL))
+    return cli_fail(EXIT_USAGE, "--reference and --reference-map go together");
+  if (ref_path && !is_tsne) return cli_fail(EXIT_USAGE, "--reference works with --method tsne");
   if (is_tsne && dims_given && dims != 2 && dims != 3)
     return cli_fail(EXIT_USAGE, "--dims: t-SNE makes 2-D or 3-D maps, got %ld", dims);
   if (!out_path) return cli_fail(EXIT_USAGE, "embed: -o OUT is required (.npy or .tsv)");
@@ -199,7 +212,7 @@ int cmd_embed(int argc, char **argv) {
   double t0 = cli_now();
   cli_progress_init(c.quiet);
   ev_dataset *ds = NULL;
-  ev_matrix *xn = NULL, *y = NULL, *init_y = NULL;
+  ev_matrix *xn = NULL, *y = NULL, *init_y = NULL, *ref_x = NULL, *ref_y = NULL;
   ev_pca *pca = NULL;
   ev_knn_graph *graph = NULL;
   ev_error err = {0};
@@ -232,6 +245,51 @@ int cmd_embed(int argc, char **argv) {
       status = cli_fail_ev(&err, EXIT_FAIL);
       goto done;
     }
+  } else if (ref_path) {
+    ev_dataset *rds = NULL;
+    ev_notes notes = {0};
+    ev_load_options lo;
+    ev_load_options_default(&lo);
+    if (ev_dataset_load(ref_path, &lo, &rds, &notes, &err) == EV_OK) {
+      ref_x = rds->x;
+      rds->x = NULL;
+      ev_dataset_free(rds);
+      rds = NULL;
+      rc = ev_dataset_load(ref_map_path, &lo, &rds, &notes, &err);
+      if (rc == EV_OK) {
+        ref_y = rds->x;
+        rds->x = NULL;
+        ev_dataset_free(rds);
+      }
+    }
+    cli_print_notes(&notes);
+    if (!ref_x || !ref_y) {
+      status = cli_fail_ev(&err, EXIT_INPUT);
+      goto done;
+    }
+    const ev_matrix *rx = ref_x;
+    ev_matrix *rxn = NULL;
+    if (normalize != EV_NORMALIZE_NONE) { /* the reference as the input: normalised alike */
+      if (ev_matrix_normalized(ref_x, (ev_normalize)normalize, c.n_threads, &rxn, &err)) {
+        status = cli_fail_ev(&err, EXIT_FAIL);
+        goto done;
+      }
+      rx = rxn;
+    }
+    tp.n_threads = c.n_threads;
+    tp.progress = cli_progress();
+    rc = ev_tsne_transform(rx, ref_y, x, &tp, &y, &err);
+    ev_matrix_free(rxn);
+    cli_progress_done();
+    if (rc) {
+      status = cli_fail_ev(&err, rc == EV_ENONFINITE || rc == EV_EMISMATCH ? EXIT_INPUT
+                                 : rc == EV_EINVAL                         ? EXIT_USAGE
+                                                                           : EXIT_FAIL);
+      goto done;
+    }
+    dims = y->n_cols;
+    printf("tsne: placed %lld points into a %lld-point %lld-D map\n", (long long)x->n_rows,
+           (long long)ref_y->n_rows, (long long)ref_y->n_cols);
   } else {
     tp.n_dims = (int)dims;
     tp.seed = (uint64_t)seed;
@@ -307,6 +365,8 @@ done:
   ev_matrix_free(y);
   ev_matrix_free(xn);
   ev_matrix_free(init_y);
+  ev_matrix_free(ref_x);
+  ev_matrix_free(ref_y);
   ev_pca_free(pca);
   ev_knn_graph_free(graph);
   ev_dataset_free(ds);

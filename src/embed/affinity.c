@@ -33,8 +33,8 @@ void ev_csr_free(ev_csr *m) {
 }
 
 /* Calibrate one row: p (k values) from squared distances dsq (ascending). */
-static void calibrate(const double *dsq, int k, double target_h, double *p, double *beta_out,
-                      double *h_out) {
+void ev__tsne_calibrate(const double *dsq, int k, double target_h, double *p, double *beta_out,
+                        double *h_out) {
   double beta = 1.0, lo = 0.0, hi = INFINITY;
   double d0 = dsq[0];
   /* a starting precision on the scale of the distances */
@@ -111,7 +111,7 @@ int ev_tsne_affinities(const ev_knn_graph *g, double perplexity, int n_threads, 
         dsq[t] = v;
       }
       double beta, h;
-      calibrate(dsq, k, target_h, p, &beta, &h);
+      ev__tsne_calibrate(dsq, k, target_h, p, &beta, &h);
       for (int t = 0; t < k; t++) cond[(size_t)i * (size_t)k + (size_t)t] = (float)p[t];
       if (sigma_out) sigma_out[i] = beta > 0 ? sqrt(1.0 / (2.0 * beta)) : INFINITY;
       if (entropy_out) entropy_out[i] = h;

@@ -116,7 +116,7 @@ static int gradient_step(const ev_csr *p, const float *y, int64_t n, int dims, d
   (void)scratch_z;
   int rc;
   if (method == GRAD_BH) {
-    rc = ev__bh_repulsion(y, n, dims, dof, BH_THETA, nt, &z, scratch_rep, err);
+    rc = ev__bh_repulsion(y, n, NULL, 0, dims, dof, BH_THETA, nt, NULL, &z, scratch_rep, err);
   } else {
     rc = ev__fft_repulsion(grid, y, n, y, n, nt, NULL, &z, scratch_rep, err);
     z -= (double)n; /* each point's own K_Z(0) = 1 */
@@ -167,7 +167,7 @@ int ev_tsne_gradient_bh(const ev_csr *p, const float *y, int64_t n, int dims, do
   double z = 0;
   if (!rc) {
     attraction(p, y, dims, dof, exaggeration, nt, g, kl ? klr : NULL);
-    rc = ev__bh_repulsion(y, n, dims, dof, theta, nt, &z, rep, err);
+    rc = ev__bh_repulsion(y, n, NULL, 0, dims, dof, theta, nt, NULL, &z, rep, err);
   }
   if (!rc) {
     for (int64_t t = 0; t < n * dims; t++) grad[t] = (float)(g[t] - rep[t] / z);

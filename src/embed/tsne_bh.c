@@ -120,8 +120,13 @@ static int fill(bh_tree *t, int64_t id, int32_t lo, int32_t hi, int level, doubl
   return EV_OK;
 }
 
-int ev__bh_repulsion(const float *y, int64_t n, int dims, double dof, double theta, int n_threads,
-                     double *z_total, double *rep, ev_error *err) {
+int ev__bh_repulsion(const float *y, int64_t n, const float *tgt, int64_t n_tgt, int dims, double dof,
+                     double theta, int n_threads, double *z, double *z_total, double *rep, ev_error *err) {
+  int same = tgt == NULL; /* targets are the sources: skip each point's own term */
+  if (same) {
+    tgt = y;
+    n_tgt = n;
+  }
   bh_tree t;
   memset(&t, 0, sizeof t);
   t.y = y;
@@ -129,7 +134,7 @@ int ev__bh_repulsion(const float *y, int64_t n, int dims, double dof, double the
   keyed *keys = ev__malloc((size_t)(n ? n : 1) * sizeof *keys);
   t.order = ev__malloc((size_t)(n ? n : 1) * sizeof *t.order);
   t.code = ev__malloc((size_t)(n ? n : 1) * sizeof *t.code);
-  double *zrow = ev__malloc((size_t)(n ? n : 1) * sizeof *zrow);
+  double *zrow = ev__malloc((size_t)(n_tgt ? n_tgt : 1) * sizeof *zrow);
   int rc = EV_OK;
   if (!keys || !t.order || !t.code || !zrow) {
     rc = ev__err(err, EV_ENOMEM, "tsne: out of memory for the octree");
@@ -142,6 +147,7 @@ int ev__bh_repulsion(const float *y, int64_t n, int dims, double dof, double the
       lo[d] = v < lo[d] ? v : lo[d];
       hi[d] = v > hi[d] ? v : hi[d];
     }
+  /* (targets outside the sources' cube are fine: the cube only bins sources) */
   double size = 0;
   for (int d = 0; d < dims; d++) size = hi[d] - lo[d] > size ? hi[d] - lo[d] : size;
   size = size > 0 ? size * (1 + 1e-7) : 1.0;
@@ -170,12 +176,12 @@ int ev__bh_repulsion(const float *y, int64_t n, int dims, double dof, double the
   int nt = ev__resolve_threads(n_threads);
   (void)nt;
 #pragma omp parallel for schedule(dynamic, 256) num_threads(nt)
-  for (int64_t i = 0; i < n; i++) {
+  for (int64_t i = 0; i < n_tgt; i++) {
     int64_t stack[8 * (MAX_LEVEL + 2)];
     int top = 0;
     stack[top++] = root;
-    double yi[3] = {0, 0, 0}, z = 0, r[3] = {0, 0, 0};
-    for (int d = 0; d < dims; d++) yi[d] = y[i * dims + d];
+    double yi[3] = {0, 0, 0}, zi = 0, r[3] = {0, 0, 0};
+    for (int d = 0; d < dims; d++) yi[d] = tgt[i * dims + d];
     while (top > 0) {
       const bh_node *nd = &t.nodes[stack[--top]];
       double dx[3] = {0, 0, 0}, d2 = 0;
@@ -186,7 +192,7 @@ int ev__bh_repulsion(const float *y, int64_t n, int dims, double dof, double the
       if (nd->child < 0) {
         for (int32_t s = nd->first; s < nd->first + nd->count; s++) {
           int64_t j = t.order[s];
-          if (j == i) continue;
+          if (same && j == i) continue;
           double e[3] = {0, 0, 0}, e2 = 0;
           for (int d = 0; d < dims; d++) {
             e[d] = yi[d] - y[j * dims + d];
@@ -195,25 +201,26 @@ int ev__bh_repulsion(const float *y, int64_t n, int dims, double dof, double the
           double u = 1.0 + e2 / dof;
           double kz = dof == 1.0 ? 1.0 / u : pow(u, -dof);
           double kf = dof == 1.0 ? kz * kz : pow(u, -(dof + 1));
-          z += kz;
+          zi += kz;
           for (int d = 0; d < dims; d++) r[d] += kf * e[d];
         }
       } else if (nd->size * nd->size < theta2 * d2) {
         double u = 1.0 + d2 / dof;
         double kz = dof == 1.0 ? 1.0 / u : pow(u, -dof);
         double kf = dof == 1.0 ? kz * kz : pow(u, -(dof + 1));
-        z += nd->count * kz;
+        zi += nd->count * kz;
         for (int d = 0; d < dims; d++) r[d] += nd->count * kf * dx[d];
       } else {
         for (int c = nd->n_child - 1; c >= 0; c--) stack[top++] = nd->child + c;
       }
     }
-    zrow[i] = z;
+    zrow[i] = zi;
     for (int d = 0; d < dims; d++) rep[i * dims + d] = r[d];
   }
   double zt = 0;
-  for (int64_t i = 0; i < n; i++) zt += zrow[i];
-  *z_total = zt;
+  for (int64_t i = 0; i < n_tgt; i++) zt += zrow[i];
+  if (z_total) *z_total = zt;
+  if (z) memcpy(z, zrow, (size_t)n_tgt * sizeof *z);
 done:
   ev__free(keys);
   ev__free(t.order);

@@ -25,10 +25,18 @@ int ev__fft_repulsion(ev__fft_grid *g, const float *src, int64_t n_src, const fl
                       int64_t n_tgt, int n_threads, double *z, double *z_total, double *rep,
                       ev_error *err);
 
-/* Barnes-Hut: *z_total = sum over i != j of K_Z, rep[i] = sum_j K_F (y_i - y_j)
- * (self excluded), with cells of size/distance < theta taken as one point. */
-int ev__bh_repulsion(const float *y, int64_t n, int dims, double dof, double theta, int n_threads,
-                     double *z_total, double *rep, ev_error *err);
+/* Barnes-Hut over the sources y (n points): for every target t_i,
+ * z[i] = sum_j K_Z(t_i - y_j) and rep[i] = sum_j K_F (t_i - y_j), cells of
+ * size / distance < theta taken as one point.  tgt == NULL means the targets
+ * are the sources, each skipping itself.  z and z_total (their sum) may be NULL. */
+int ev__bh_repulsion(const float *y, int64_t n, const float *tgt, int64_t n_tgt, int dims, double dof,
+                     double theta, int n_threads, double *z, double *z_total, double *rep, ev_error *err);
+
+/* Gaussian conditional affinities of one point: p (k values, summing to 1)
+ * from ascending squared distances, precision by bisection to entropy
+ * target_h (nats).  Returns the precision and the entropy reached. */
+void ev__tsne_calibrate(const double *dsq, int k, double target_h, double *p, double *beta_out,
+                        double *h_out);
 
 /* Grid size the last call used (boxes per dimension), for tests and tuning. */
 int ev__fft_grid_boxes(const ev__fft_grid *g);
