@@ -34,7 +34,7 @@ test:
 
 test-sanitize:
 	@scripts/deps.sh test
-	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DEV_SANITIZE=ON -DEV_WERROR=ON -DBUILD_TESTING=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEV_SANITIZE=ON -DEV_WERROR=ON -DBUILD_TESTING=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
@@ -51,6 +51,7 @@ bench: build
 	@scripts/deps.sh bench
 	@bench/run_pca.sh $(BUILD)
 	@bench/run_knn.sh $(BUILD)
+	@bench/run_tsne.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-clang build-noomp

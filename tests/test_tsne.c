@@ -164,14 +164,17 @@ TEST(quality_on_mnist) {
   ev_labels *labels = NULL;
   ASSERT_OK(ev_labels_from_column(lt, 0, &labels, &err), &err);
   ev_tsne_params p = ev_tsne_params_default();
+  if (EV_TEST_SANITIZED) p.n_iter = 300; /* memory checks only; floors in the optimised build */
   ev_matrix *y = NULL;
   ev_tsne_info info;
   ASSERT_OK(ev_tsne_run(mnist, NULL, &p, &y, &info, &err), &err);
   double acc, recall;
   quality(mnist, y, labels->codes, &acc, &recall);
   fprintf(stderr, "  MNIST-10k: 10-NN accuracy %.4f, 10-NN recall %.4f, KL %.4f\n", acc, recall, info.kl);
-  ASSERT_TRUE(acc >= 0.93);
-  ASSERT_TRUE(recall >= 0.40);
+  if (!EV_TEST_SANITIZED) {
+    ASSERT_TRUE(acc >= 0.93);
+    ASSERT_TRUE(recall >= 0.40);
+  }
   ev_matrix_free(y);
   ev_labels_free(labels);
   ev_table_free(lt);
@@ -278,10 +281,10 @@ TEST(transform_places_new_points) {
   ev_matrix *old = head(8000), *fresh = NULL;
   ASSERT_OK(ev_matrix_new(2000, 784, &fresh, &err), &err);
   memcpy(fresh->data, mnist->data + (size_t)8000 * 784, (size_t)2000 * 784 * sizeof(float));
-  for (int dims = 2; dims <= 3; dims++) {
+  for (int dims = 2; dims <= (EV_TEST_SANITIZED ? 2 : 3); dims++) {
     ev_tsne_params p = ev_tsne_params_default();
     p.n_dims = dims;
-    p.n_iter = dims == 2 ? 750 : 400;
+    p.n_iter = EV_TEST_SANITIZED ? 300 : dims == 2 ? 750 : 400;
     ev_matrix *y_old = NULL, *y_new = NULL;
     ASSERT_OK(ev_tsne_run(old, NULL, &p, &y_old, NULL, &err), &err);
     float *before = malloc((size_t)8000 * dims * sizeof(float));
@@ -303,7 +306,7 @@ TEST(transform_places_new_points) {
     }
     fprintf(stderr, "  %d-D: placed digits' 10-NN label accuracy among the reference points: %.4f\n", dims,
             right / 2000.0);
-    ASSERT_TRUE(right >= 0.88 * 2000); /* measured 0.908 (2-D), 0.925 (3-D); in-sample maps reach 0.94 */
+    if (!EV_TEST_SANITIZED) ASSERT_TRUE(right >= 0.88 * 2000); /* measured 0.908 (2-D), 0.925 (3-D); in-sample 0.94 */
     ev_knn_graph_free(g);
     ev_matrix_free(y_old);
     ev_matrix_free(y_new);
