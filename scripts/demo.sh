@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The demo: MNIST-10k (in data/): what it holds, a 2-D PCA and its kNN graph.
+# The demo: MNIST-10k (in data/): what it holds, a 2-D PCA, its kNN graph and
+# a 2-D t-SNE map.
 # Later stages add t-SNE, UMAP, the report and the viewer.
 set -euo pipefail
 build=${1:-build}
@@ -15,6 +16,9 @@ echo
 echo
 "$exe" knn data/mnist10k-images-idx3-ubyte.gz -k 15 --recall 500 -o "$out/mnist10k-knn15.npz"
 echo
+"$exe" embed data/mnist10k-images-idx3-ubyte.gz --method tsne -o "$out/mnist10k-tsne2.npy"
+echo
 echo "2-D PCA coordinates: $out/mnist10k-pca2.npy (float32, 10000 x 2) and $out/mnist10k-pca2.tsv"
+echo "2-D t-SNE map: $out/mnist10k-tsne2.npy (float32, 10000 x 2)"
 echo "15-nearest-neighbour graph: $out/mnist10k-knn15.npz (indices, distances)"
 echo "labels for colouring: data/mnist10k-labels-idx1-ubyte.gz"

@@ -122,12 +122,14 @@ static void compare_gradients(int dims, double dof, double tol, int bh) {
 }
 
 /* Tolerances: with one box per unit length and 3 nodes per box (FIt-SNE's
- * and openTSNE's defaults) the repulsive forces are within about 3e-2 of
- * the exact ones (measured 3.2e-2 in 2-D, 2.2e-2 with dof 0.5, 8.0e-2 on the
- * coarser 3-D grid); halving the box width divides the error by about 8. */
-TEST(fft_gradient_matches_exact_2d) { compare_gradients(2, 1.0, 5e-2, 0); }
-TEST(fft_gradient_matches_exact_heavy_tails) { compare_gradients(2, 0.5, 5e-2, 0); }
-TEST(fft_gradient_matches_exact_3d) { compare_gradients(3, 1.0, 1.2e-1, 0); }
+ * and openTSNE's defaults) the single-charge interpolation gives repulsive
+ * forces within about 5e-2 of the exact ones (measured 4.6e-2 in 2-D,
+ * 3.7e-2 with dof 0.5, 1.16e-1 on the coarser 3-D grid, which the default
+ * 3-D path replaces by Barnes-Hut); halving the box width divides the error
+ * by about 8.  The computation is deterministic, so the margins are fixed. */
+TEST(fft_gradient_matches_exact_2d) { compare_gradients(2, 1.0, 6e-2, 0); }
+TEST(fft_gradient_matches_exact_heavy_tails) { compare_gradients(2, 0.5, 6e-2, 0); }
+TEST(fft_gradient_matches_exact_3d) { compare_gradients(3, 1.0, 1.5e-1, 0); }
 TEST(bh_gradient_matches_exact_3d) { compare_gradients(3, 1.0, 5e-2, 1); }
 
 /* Leave-one-out 10-NN label accuracy and 10-NN recall of an embedding. */

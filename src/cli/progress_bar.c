@@ -16,6 +16,8 @@ static int draw;
 static int drawn;
 static double last_draw;
 static char last_stage[64];
+static char stage_prefix[16]; /* a stage's first word ("tsne:"): the ETA restarts when it changes */
+static double stage_start;
 
 static void on_sigint(int sig) {
   (void)sig;
@@ -40,6 +42,13 @@ static int on_progress(void *user, const char *stage, double fraction) {
   if (draw) {
     double now = cli_now();
     int new_stage = strncmp(stage, last_stage, sizeof last_stage - 1) != 0;
+    size_t plen = strcspn(stage, " ");
+    if (plen >= sizeof stage_prefix) plen = sizeof stage_prefix - 1;
+    if (strncmp(stage, stage_prefix, plen) != 0 || stage_prefix[plen] != '\0') {
+      memcpy(stage_prefix, stage, plen);
+      stage_prefix[plen] = '\0';
+      stage_start = now;
+    }
     if (new_stage || now - last_draw > 0.1 || fraction >= 1.0) {
       int width = 30, filled = fraction < 0 ? 0 : (int)(fraction * width + 0.5);
       if (filled > width) filled = width;
@@ -47,7 +56,11 @@ static int on_progress(void *user, const char *stage, double fraction) {
       memset(bar, '#', (size_t)filled);
       memset(bar + filled, '.', (size_t)(width - filled));
       bar[width] = '\0';
-      if (fraction >= 0)
+      double elapsed = now - stage_start;
+      if (fraction > 0.02 && fraction < 1.0 && elapsed > 1.0)
+        fprintf(stderr, "\r\033[K[%s] %3d%% %s, ETA %.0f s", bar, (int)(fraction * 100 + 0.5), stage,
+                elapsed * (1.0 - fraction) / fraction);
+      else if (fraction >= 0)
         fprintf(stderr, "\r\033[K[%s] %3d%% %s", bar, (int)(fraction * 100 + 0.5), stage);
       else
         fprintf(stderr, "\r\033[K[%s] %s", bar, stage);

@@ -104,6 +104,7 @@ static int fit_eig(const ev_matrix *x, const ev_pca_params *p, const float *inv_
    * calls inside an OpenMP region run on one thread), accumulated in block
    * order: the covariance is the same for any thread count. */
   int nt = ev__resolve_threads(p->n_threads);
+  (void)nt; /* only read by the pragma */
   int64_t n_blocks = (n + PCA_BLOCK_ROWS - 1) / PCA_BLOCK_ROWS;
   int stop = 0, oom = 0;
 #pragma omp parallel num_threads(nt)
@@ -379,6 +380,7 @@ int ev_pca_transform(const ev_pca *pca, const ev_matrix *x, ev_matrix *y, int n_
   for (int64_t j = 0; j < d; j++) inv_scale[j] = 1.0f / pca->scale[j];
   /* blocks in parallel, single-threaded BLAS each: thread-count independent */
   int nt = ev__resolve_threads(n_threads);
+  (void)nt; /* only read by the pragma */
   int64_t n_blocks = (n + PCA_BLOCK_ROWS - 1) / PCA_BLOCK_ROWS;
   int oom = 0;
 #pragma omp parallel num_threads(nt)

@@ -144,6 +144,7 @@ int ev_tsne_gradient_fft(const ev_csr *p, const float *y, int64_t n, int dims, d
   double *klr = ev__malloc((size_t)n * sizeof *klr);
   int rc = (!z || !rep || !g || !klr) ? ev__err(err, EV_ENOMEM, "tsne: out of memory") : EV_OK;
   if (!rc) rc = ev__fft_grid_new(dims, dof, &grid, err);
+  if (!rc) ev__fft_grid_set_points(grid, n);
   int nt = ev__resolve_threads(n_threads);
   if (!rc) rc = gradient_step(p, y, n, dims, dof, exaggeration, GRAD_FFT, grid, nt, z, rep, g, klr, kl, err);
   if (!rc)
@@ -248,7 +249,10 @@ static int optimise(const ev_csr *p, float *y, int64_t n, int dims, const loop_c
     rc = ev__err(err, EV_ENOMEM, "tsne: out of memory for the optimiser (%lld points)", (long long)n);
     goto done;
   }
-  if (cfg->method == GRAD_FFT && (rc = ev__fft_grid_new(dims, cfg->dof, &grid, err))) goto done;
+  if (cfg->method == GRAD_FFT) {
+    if ((rc = ev__fft_grid_new(dims, cfg->dof, &grid, err))) goto done;
+    ev__fft_grid_set_points(grid, n);
+  }
   for (size_t t = 0; t < nd; t++) gains[t] = 1.0;
   double kl = NAN;
   for (int it = 0; it < cfg->n_iter; it++) {

@@ -38,6 +38,9 @@ int ev__bh_repulsion(const float *y, int64_t n, const float *tgt, int64_t n_tgt,
 void ev__tsne_calibrate(const double *dsq, int k, double target_h, double *p, double *beta_out,
                         double *h_out);
 
+/* Adapt the box width to the number of points (call before the first use). */
+void ev__fft_grid_set_points(ev__fft_grid *g, int64_t n);
+
 /* Grid size the last call used (boxes per dimension), for tests and tuning. */
 int ev__fft_grid_boxes(const ev__fft_grid *g);
 

@@ -94,7 +94,10 @@ int ev_tsne_transform(const ev_matrix *x_old, const ev_matrix *y_old, const ev_m
     }
   }
   for (size_t t = 0; t < nd; t++) gains[t] = 1.0;
-  if (dims == 2 && (rc = ev__fft_grid_new(dims, p.dof, &grid, err))) goto done;
+  if (dims == 2) {
+    if ((rc = ev__fft_grid_new(dims, p.dof, &grid, err))) goto done;
+    ev__fft_grid_set_points(grid, n_old);
+  }
   for (int it = 0; it < T_ITERS; it++) {
     rc = dims == 2 ? ev__fft_repulsion(grid, y_old->data, n_old, y->data, n_new, nt, z, NULL, rep, err)
                    : ev__bh_repulsion(y_old->data, n_old, y->data, n_new, dims, p.dof, 0.5, nt, z, NULL, rep, err);
