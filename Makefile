@@ -52,6 +52,7 @@ bench: build
 	@bench/run_pca.sh $(BUILD)
 	@bench/run_knn.sh $(BUILD)
 	@bench/run_tsne.sh $(BUILD)
+	@bench/run_umap.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-clang build-noomp

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# The demo: MNIST-10k (in data/): what it holds, a 2-D PCA, its kNN graph and
-# a 2-D t-SNE map.
-# Later stages add t-SNE, UMAP, the report and the viewer.
+# The demo: MNIST-10k (in data/): what it holds, a 2-D PCA, its kNN graph,
+# 2-D t-SNE and UMAP maps.  Later stages add the report and the viewer.
 set -euo pipefail
 build=${1:-build}
 exe="$build/embview"
@@ -18,7 +17,10 @@ echo
 echo
 "$exe" embed data/mnist10k-images-idx3-ubyte.gz --method tsne -o "$out/mnist10k-tsne2.npy"
 echo
+"$exe" embed data/mnist10k-images-idx3-ubyte.gz --method umap -o "$out/mnist10k-umap2.npy"
+echo
 echo "2-D PCA coordinates: $out/mnist10k-pca2.npy (float32, 10000 x 2) and $out/mnist10k-pca2.tsv"
 echo "2-D t-SNE map: $out/mnist10k-tsne2.npy (float32, 10000 x 2)"
+echo "2-D UMAP map: $out/mnist10k-umap2.npy (float32, 10000 x 2)"
 echo "15-nearest-neighbour graph: $out/mnist10k-knn15.npz (indices, distances)"
 echo "labels for colouring: data/mnist10k-labels-idx1-ubyte.gz"

@@ -123,4 +123,13 @@ const char *test_out_path(const char *name);
 /* Run a shell command; returns its exit status (or -1). */
 int test_system(const char *cmd);
 
+/* MNIST-10k from data/ (loaded once; NULL if missing), its labels (class
+ * codes 0..9), and a new matrix of rows [from, from + n). */
+const ev_matrix *test_mnist(void);
+const int32_t *test_mnist_labels(void);
+ev_matrix *test_mnist_rows(int64_t from, int64_t n);
+/* Leave-one-out 10-NN label accuracy of an embedding y of x (10 classes),
+ * and the share of x's 10 nearest neighbours that stay among y's 10. */
+void test_embed_quality(const ev_matrix *x, const ev_matrix *y, const int32_t *labels, double *acc, double *recall);
+
 #endif

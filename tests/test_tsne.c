@@ -2,32 +2,15 @@
  * one, quality floors on MNIST-10k, determinism and degenerate inputs. */
 #include "test.h"
 
-#define MNIST EV_SOURCE_DIR "/data/mnist10k-images-idx3-ubyte.gz"
 #define LABELS EV_SOURCE_DIR "/data/mnist10k-labels-idx1-ubyte.gz"
-
-static ev_matrix *mnist;
-
-static int load(void) {
-  ev_error err = {0};
-  return mnist || ev_idx_read(MNIST, &mnist, NULL, &err) == EV_OK;
-}
-
-/* The first n rows of MNIST as a new matrix. */
-static ev_matrix *head(int64_t n) {
-  ev_matrix *m = NULL;
-  ev_error err = {0};
-  if (ev_matrix_new(n, 784, &m, &err)) return NULL;
-  memcpy(m->data, mnist->data, (size_t)n * 784 * sizeof(float));
-  return m;
-}
 
 TEST(affinities_hit_the_perplexity) {
   ev_error err = {0};
-  if (!load()) TEST_FAIL_("MNIST missing");
+  if (!test_mnist()) TEST_FAIL_("MNIST missing");
   ev_knn_params kp = ev_knn_params_default();
   kp.k = 90;
   ev_knn_graph *g = NULL;
-  ASSERT_OK(ev_knn_graph_build(mnist, &kp, &g, &err), &err);
+  ASSERT_OK(ev_knn_graph_build(test_mnist(), &kp, &g, &err), &err);
   ev_csr *P = NULL;
   double *h = malloc(10000 * sizeof *h), *sigma = malloc(10000 * sizeof *sigma);
   ASSERT_OK(ev_tsne_affinities(g, 30, 0, &P, sigma, h, &err), &err);
@@ -81,8 +64,8 @@ TEST(affinities_with_duplicates) {
  * says little. */
 static void compare_gradients(int dims, double dof, double tol, int bh) {
   ev_error err = {0};
-  if (!load()) TEST_FAIL_("MNIST missing");
-  ev_matrix *x = head(2000);
+  if (!test_mnist()) TEST_FAIL_("MNIST missing");
+  ev_matrix *x = test_mnist_rows(0, 2000);
   ev_tsne_params p = ev_tsne_params_default();
   p.n_dims = dims;
   p.n_iter = 300;
@@ -132,35 +115,9 @@ TEST(fft_gradient_matches_exact_heavy_tails) { compare_gradients(2, 0.5, 6e-2, 0
 TEST(fft_gradient_matches_exact_3d) { compare_gradients(3, 1.0, 1.5e-1, 0); }
 TEST(bh_gradient_matches_exact_3d) { compare_gradients(3, 1.0, 5e-2, 1); }
 
-/* Leave-one-out 10-NN label accuracy and 10-NN recall of an embedding. */
-static void quality(const ev_matrix *x, const ev_matrix *y, const int32_t *labels, double *acc, double *recall) {
-  ev_error err = {0};
-  ev_knn_params kp = ev_knn_params_default();
-  kp.k = 10;
-  kp.method = EV_KNN_EXACT;
-  ev_knn_graph *gx = NULL, *gy = NULL;
-  ev_knn_graph_build(x, &kp, &gx, &err);
-  ev_knn_graph_build(y, &kp, &gy, &err);
-  int64_t n = x->n_rows, right = 0, kept = 0;
-  for (int64_t i = 0; i < n; i++) {
-    int votes[10] = {0};
-    for (int t = 0; t < 10; t++) votes[labels[gy->indices[i * 10 + t]]]++;
-    int best = 0;
-    for (int c = 1; c < 10; c++)
-      if (votes[c] > votes[best]) best = c;
-    right += best == labels[i];
-    for (int t = 0; t < 10; t++)
-      for (int u = 0; u < 10; u++) kept += gx->indices[i * 10 + t] == gy->indices[i * 10 + u];
-  }
-  *acc = (double)right / n;
-  *recall = (double)kept / (10.0 * n);
-  ev_knn_graph_free(gx);
-  ev_knn_graph_free(gy);
-}
-
 TEST(quality_on_mnist) {
   ev_error err = {0};
-  if (!load()) TEST_FAIL_("MNIST missing");
+  if (!test_mnist()) TEST_FAIL_("MNIST missing");
   ev_table *lt = NULL;
   ASSERT_OK(ev_labels_read(LABELS, 10000, &lt, NULL, &err), &err);
   ev_labels *labels = NULL;
@@ -169,9 +126,9 @@ TEST(quality_on_mnist) {
   if (EV_TEST_SANITIZED) p.n_iter = 300; /* memory checks only; floors in the optimised build */
   ev_matrix *y = NULL;
   ev_tsne_info info;
-  ASSERT_OK(ev_tsne_run(mnist, NULL, &p, &y, &info, &err), &err);
+  ASSERT_OK(ev_tsne_run(test_mnist(), NULL, &p, &y, &info, &err), &err);
   double acc, recall;
-  quality(mnist, y, labels->codes, &acc, &recall);
+  test_embed_quality(test_mnist(), y, labels->codes, &acc, &recall);
   fprintf(stderr, "  MNIST-10k: 10-NN accuracy %.4f, 10-NN recall %.4f, KL %.4f\n", acc, recall, info.kl);
   if (!EV_TEST_SANITIZED) {
     ASSERT_TRUE(acc >= 0.93);
@@ -184,8 +141,8 @@ TEST(quality_on_mnist) {
 
 TEST(deterministic_and_thread_independent) {
   ev_error err = {0};
-  if (!load()) TEST_FAIL_("MNIST missing");
-  ev_matrix *x = head(3000);
+  if (!test_mnist()) TEST_FAIL_("MNIST missing");
+  ev_matrix *x = test_mnist_rows(0, 3000);
   ev_matrix *y[3] = {NULL, NULL, NULL};
   int threads[3] = {2, 2, 1};
   for (int r = 0; r < 3; r++) {
@@ -214,8 +171,8 @@ static int stop_at_20(void *user, int iter, double kl, const float *y, int64_t n
 
 TEST(callback_sees_progress_and_can_stop) {
   ev_error err = {0};
-  if (!load()) TEST_FAIL_("MNIST missing");
-  ev_matrix *x = head(500);
+  if (!test_mnist()) TEST_FAIL_("MNIST missing");
+  ev_matrix *x = test_mnist_rows(0, 500);
   ev_tsne_params p = ev_tsne_params_default();
   p.perplexity = 10;
   int last = 0;
@@ -275,14 +232,14 @@ TEST(degenerate_inputs) {
  * reference points in the map should mostly carry its label. */
 TEST(transform_places_new_points) {
   ev_error err = {0};
-  if (!load()) TEST_FAIL_("MNIST missing");
+  if (!test_mnist()) TEST_FAIL_("MNIST missing");
   ev_table *lt = NULL;
   ev_labels *labels = NULL;
   ASSERT_OK(ev_labels_read(LABELS, 10000, &lt, NULL, &err), &err);
   ASSERT_OK(ev_labels_from_column(lt, 0, &labels, &err), &err);
-  ev_matrix *old = head(8000), *fresh = NULL;
+  ev_matrix *old = test_mnist_rows(0, 8000), *fresh = NULL;
   ASSERT_OK(ev_matrix_new(2000, 784, &fresh, &err), &err);
-  memcpy(fresh->data, mnist->data + (size_t)8000 * 784, (size_t)2000 * 784 * sizeof(float));
+  memcpy(fresh->data, test_mnist()->data + (size_t)8000 * 784, (size_t)2000 * 784 * sizeof(float));
   for (int dims = 2; dims <= (EV_TEST_SANITIZED ? 2 : 3); dims++) {
     ev_tsne_params p = ev_tsne_params_default();
     p.n_dims = dims;
@@ -334,6 +291,5 @@ int main(int argc, char **argv) {
       {"transform_places_new_points", transform_places_new_points},
   };
   int rc = test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
-  ev_matrix_free(mnist);
   return rc;
 }

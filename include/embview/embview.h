@@ -1,7 +1,7 @@
 /* embview/embview.h — umbrella header for libembview.
  *
- * libembview loads embedding vectors and their metadata, projects them (PCA;
- * t-SNE and UMAP to come) and analyses them.  It never prints and never exits:
+ * libembview loads embedding vectors and their metadata, projects them (PCA,
+ * t-SNE, UMAP) and analyses them.  It never prints and never exits:
  * every fallible function returns 0 or a negative ev_errno and fills an
  * optional ev_error.  See each header for the objects it defines.
  */
@@ -16,6 +16,7 @@
 #include "embview/pca.h"
 #include "embview/knn.h"
 #include "embview/tsne.h"
+#include "embview/umap.h"
 
 #define EV_VERSION_MAJOR 0
 #define EV_VERSION_MINOR 1
@@ -29,6 +30,11 @@ extern "C" {
 /* Library version string ("0.1.0"), and the BLAS it runs on ("OpenBLAS 0.3.21, OpenMP"). */
 const char *ev_version(void);
 const char *ev_blas_info(void);
+
+/* The thread count that calls given n_threads = 0 use, as do BLAS and the
+ * few internal loops without a thread parameter (OpenMP's default until
+ * set).  Sets the calling thread's OpenMP default. */
+void ev_set_default_threads(int n_threads);
 
 #ifdef __cplusplus
 }

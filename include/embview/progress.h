@@ -8,6 +8,8 @@
 #ifndef EMBVIEW_PROGRESS_H
 #define EMBVIEW_PROGRESS_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -20,6 +22,14 @@ typedef struct ev_progress {
   ev_progress_fn fn;  /* NULL: no reporting, no cancellation */
   void *user;         /* passed back to fn */
 } ev_progress;
+
+/* Embedding runs (t-SNE, UMAP) also report their coordinates: called from
+ * one thread every `callback_every` iterations (UMAP: epochs) and at the end
+ * with the iteration (1-based), the current loss (t-SNE's KL divergence; NaN
+ * when not computed at this iteration, always for UMAP), and a read-only view of the coordinates (n x dims, row-major),
+ * valid during the call only.  Nonzero return stops the run (EV_ECANCELED). */
+typedef int (*ev_embed_callback)(void *user, int iter, double kl, const float *y, int64_t n,
+                                 int dims);
 
 #ifdef __cplusplus
 }

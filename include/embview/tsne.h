@@ -36,21 +36,11 @@
 #include "embview/knn.h"
 #include "embview/matrix.h"
 #include "embview/progress.h"
+#include "embview/sparse.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Compressed sparse rows: row i's entries are col[row_ptr[i] .. row_ptr[i+1]). */
-typedef struct ev_csr {
-  int64_t n_rows;
-  int64_t n_cols;
-  int64_t *row_ptr;  /* n_rows + 1 */
-  int32_t *col;      /* nnz, ascending within a row */
-  float *val;        /* nnz */
-} ev_csr;
-
-void ev_csr_free(ev_csr *m);
 
 /* Symmetric t-SNE affinities from a kNN graph (distances as the graph holds
  * them: euclidean distances are squared here).  Per point the Gaussian
@@ -74,13 +64,6 @@ typedef enum ev_tsne_gradient {
   EV_TSNE_GRADIENT_EXACT,
   EV_TSNE_GRADIENT_BH        /* Barnes-Hut octree, theta 0.5 */
 } ev_tsne_gradient;
-
-/* Called from one thread every `callback_every` iterations and at the end:
- * iteration (1-based), current KL divergence (NaN when not computed at this
- * iteration), and a read-only view of the coordinates (n x dims, row-major),
- * valid during the call only.  Nonzero return stops the run (EV_ECANCELED). */
-typedef int (*ev_embed_callback)(void *user, int iter, double kl, const float *y, int64_t n,
-                                 int dims);
 
 typedef struct ev_tsne_params {
   int n_dims;                  /* 2 or 3 (default 2) */

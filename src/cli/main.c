@@ -55,6 +55,7 @@ int cli_common_option(cli_common *c, int opt, const char *arg) {
     case OPT_THREADS:
       if (!cli_parse_long(arg, "--threads", 1, 1024, &v)) return -1;
       c->n_threads = (int)v;
+      ev_set_default_threads(c->n_threads);
       return 1;
     case OPT_QUIET: c->quiet = 1; return 1;
   }

@@ -9,9 +9,7 @@
  * distance (duplicates), any beta gives the uniform distribution, whose
  * entropy log(k) is then the closest one can get; that is accepted.
  *
- * Symmetrisation: P = (P_j|i + P_i|j) / (2N), built row by row: each row
- * collects its own k entries and the entries of points that list it, then
- * sorts by column and merges duplicates.  Sums run in a fixed order.
+ * Symmetrisation: P = (P_j|i + P_i|j) / (2N) (ev__csr_symmetrize).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -19,18 +17,11 @@
 
 #include "core/internal.h"
 #include "core/parallel.h"
+#include "embed/embed_internal.h"
 #include "embview/tsne.h"
 
 #define AFF_TOL 1e-5
 #define AFF_MAX_STEPS 200
-
-void ev_csr_free(ev_csr *m) {
-  if (!m) return;
-  ev__free(m->row_ptr);
-  ev__free(m->col);
-  ev__free(m->val);
-  ev__free(m);
-}
 
 /* Calibrate one row: p (k values) from squared distances dsq (ascending). */
 void ev__tsne_calibrate(const double *dsq, int k, double target_h, double *p, double *beta_out,
@@ -89,10 +80,9 @@ int ev_tsne_affinities(const ev_knn_graph *g, double perplexity, int n_threads, 
                    perplexity, ceil(perplexity), k);
   double target_h = log(perplexity);
   float *cond = ev__malloc((size_t)n * (size_t)k * sizeof *cond); /* P_j|i, row-major */
-  int64_t *indeg = ev__calloc((size_t)n + 1, sizeof *indeg);
-  ev_csr *m = ev__calloc(1, sizeof *m);
+  ev_csr *m = NULL;
   int rc = EV_OK;
-  if (!cond || !indeg || !m) {
+  if (!cond) {
     rc = ev__err(err, EV_ENOMEM, "tsne: out of memory for affinities of %lld points", (long long)n);
     goto done;
   }
@@ -127,82 +117,9 @@ int ev_tsne_affinities(const ev_knn_graph *g, double perplexity, int n_threads, 
     rc = ev__err(err, EV_ENOMEM, "tsne: out of memory calibrating affinities");
     goto done;
   }
-  /* in-degrees: row j also receives (i, j) reversed */
-  for (int64_t i = 0; i < n; i++)
-    for (int t = 0; t < k; t++) indeg[g->indices[(size_t)i * (size_t)k_all + (size_t)t] + 1]++;
-  m->n_rows = m->n_cols = n;
-  m->row_ptr = ev__malloc(((size_t)n + 1) * sizeof *m->row_ptr);
-  /* upper bound: k own + in-degree entries per row, compacted after merging */
-  int64_t *start = ev__malloc(((size_t)n + 1) * sizeof *start);
-  if (!m->row_ptr || !start) {
-    ev__free(start);
-    rc = ev__err(err, EV_ENOMEM, "tsne: out of memory");
-    goto done;
-  }
-  start[0] = 0;
-  for (int64_t i = 0; i < n; i++) start[i + 1] = start[i] + k + indeg[i + 1];
-  int32_t *col = ev__malloc((size_t)(start[n] ? start[n] : 1) * sizeof *col);
-  float *val = ev__malloc((size_t)(start[n] ? start[n] : 1) * sizeof *val);
-  int64_t *fill = ev__malloc((size_t)n * sizeof *fill);
-  if (!col || !val || !fill) {
-    ev__free(start);
-    ev__free(col);
-    ev__free(val);
-    ev__free(fill);
-    rc = ev__err(err, EV_ENOMEM, "tsne: out of memory for %lld affinity entries", (long long)start[n]);
-    goto done;
-  }
-  for (int64_t i = 0; i < n; i++) fill[i] = start[i] + k;
-  double scale = 1.0 / (2.0 * (double)n);
-  for (int64_t i = 0; i < n; i++) {
-    for (int t = 0; t < k; t++) {
-      int32_t j = g->indices[(size_t)i * (size_t)k_all + (size_t)t];
-      float v = (float)(cond[(size_t)i * (size_t)k + (size_t)t] * scale);
-      col[start[i] + t] = j; /* (i, j) */
-      val[start[i] + t] = v;
-      col[fill[j]] = (int32_t)i; /* (j, i) */
-      val[fill[j]] = v;
-      fill[j]++;
-    }
-  }
-  ev__free(fill);
-  /* per row: sort by column, merge duplicates, compact */
-  int64_t out_pos = 0;
-  for (int64_t i = 0; i < n; i++) {
-    int64_t a = start[i], b = start[i + 1];
-    /* insertion sort: rows are short (k + in-degree) */
-    for (int64_t u = a + 1; u < b; u++) {
-      int32_t c = col[u];
-      float v = val[u];
-      int64_t w = u - 1;
-      while (w >= a && col[w] > c) {
-        col[w + 1] = col[w];
-        val[w + 1] = val[w];
-        w--;
-      }
-      col[w + 1] = c;
-      val[w + 1] = v;
-    }
-    m->row_ptr[i] = out_pos;
-    for (int64_t u = a; u < b; u++) {
-      if (out_pos > m->row_ptr[i] && col[out_pos - 1] == col[u]) {
-        val[out_pos - 1] += val[u];
-      } else {
-        col[out_pos] = col[u];
-        val[out_pos] = val[u];
-        out_pos++;
-      }
-    }
-  }
-  m->row_ptr[n] = out_pos;
-  ev__free(start);
-  m->col = ev__realloc(col, (size_t)(out_pos ? out_pos : 1) * sizeof *col);
-  m->val = ev__realloc(val, (size_t)(out_pos ? out_pos : 1) * sizeof *val);
-  if (!m->col) m->col = col; /* shrinking realloc cannot really fail; keep the block */
-  if (!m->val) m->val = val;
+  rc = ev__csr_symmetrize(n, k, k_all, g->indices, cond, EV__SYM_SUM, 0.0, 1.0 / (2.0 * (double)n), &m, err);
 done:
   ev__free(cond);
-  ev__free(indeg);
   if (rc) {
     ev_csr_free(m);
   } else {

@@ -6,8 +6,8 @@
 
 #include "core/parallel.h"
 #include "core/rng.h"
+#include "embed/embed_internal.h"
 #include "embed/tsne_internal.h"
-#include "embview/pca.h"
 
 #define EXACT_BELOW 2000 /* AUTO uses the exact gradient below this many points */
 #define BH_THETA 0.5
@@ -184,37 +184,27 @@ int ev_tsne_gradient_bh(const ev_csr *p, const float *y, int64_t n, int dims, do
   return rc;
 }
 
-/* PCA initialisation scaled so that the first coordinate has sd 1e-4. */
+/* PCA initialisation scaled so that the first coordinate has sd 1e-4;
+ * dimensions beyond the data's rank get small noise. */
 static int init_pca(const ev_matrix *x, int dims, const ev_tsne_params *p, float *y, ev_error *err) {
   int64_t n = x->n_rows;
   int k = (int)EV__MIN((int64_t)dims, EV__MIN(n, x->n_cols));
-  ev_pca_params pp = ev_pca_params_default();
-  pp.n_components = k;
-  pp.n_threads = p->n_threads;
-  pp.seed = p->seed;
-  ev_pca *pca = NULL;
-  ev_matrix *proj = NULL;
-  int rc = ev_pca_fit(x, &pp, &pca, err);
-  if (!rc) rc = ev_matrix_new(n, k, &proj, err);
-  if (!rc) rc = ev_pca_transform(pca, x, proj, p->n_threads, err);
-  if (!rc) {
-    double s = 0, s2 = 0;
-    for (int64_t i = 0; i < n; i++) {
-      double v = ev_matrix_row(proj, i)[0];
-      s += v;
-      s2 += v * v;
-    }
-    double mean = s / (double)n, sd = sqrt(EV__MAX(s2 / (double)n - mean * mean, 0.0));
-    double scale = sd > 0 ? 1e-4 / sd : 1.0;
-    ev__rng rng;
-    ev__rng_seed(&rng, p->seed, 0x696e6974ull);
-    for (int64_t i = 0; i < n; i++)
-      for (int c = 0; c < dims; c++)
-        y[i * dims + c] = c < k ? (float)(ev_matrix_row(proj, i)[c] * scale) : (float)(1e-4 * ev__rng_normal(&rng));
+  int rc = ev__pca_coords(x, dims, p->seed, p->n_threads, y, err);
+  if (rc) return rc;
+  double s = 0, s2 = 0;
+  for (int64_t i = 0; i < n; i++) {
+    double v = y[i * dims];
+    s += v;
+    s2 += v * v;
   }
-  ev_pca_free(pca);
-  ev_matrix_free(proj);
-  return rc;
+  double mean = s / (double)n, sd = sqrt(EV__MAX(s2 / (double)n - mean * mean, 0.0));
+  double scale = sd > 0 ? 1e-4 / sd : 1.0;
+  ev__rng rng;
+  ev__rng_seed(&rng, p->seed, 0x696e6974ull);
+  for (int64_t i = 0; i < n; i++)
+    for (int c = 0; c < dims; c++)
+      y[i * dims + c] = c < k ? (float)(y[i * dims + c] * scale) : (float)(1e-4 * ev__rng_normal(&rng));
+  return EV_OK;
 }
 
 /* The optimisation loop shared by ev_tsne_run and ev_tsne_transform.
@@ -329,39 +319,12 @@ int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_par
   if (!rc) rc = ev_matrix_check_finite(x, "tsne: input", err);
   if (rc) return rc;
   int k = (int)EV__MIN((int64_t)floor(3.0 * p.perplexity), n - 1);
-  ev_knn_graph *own = NULL, *trimmed = NULL;
+  ev_knn_graph *own = NULL;
   ev_csr *P = NULL;
   ev_matrix *y = NULL;
   double t0 = now_s();
-  if (graph) {
-    if (graph->n_points != n) {
-      rc = ev__err(err, EV_EMISMATCH, "tsne: the kNN graph has %lld points, the data %lld",
-                   (long long)graph->n_points, (long long)n);
-      goto done;
-    }
-    if (graph->k < k) {
-      rc = ev__err(err, EV_EINVAL, "tsne: perplexity %g needs %d neighbours, the graph has %d",
-                   p.perplexity, k, graph->k);
-      goto done;
-    }
-    if (graph->k > k) { /* use the first k of each list */
-      rc = ev_knn_graph_new(n, k, graph->metric, &trimmed, err);
-      if (rc) goto done;
-      for (int64_t i = 0; i < n; i++) {
-        memcpy(trimmed->indices + i * k, graph->indices + i * graph->k, (size_t)k * 4);
-        memcpy(trimmed->distances + i * k, graph->distances + i * graph->k, (size_t)k * 4);
-      }
-      graph = trimmed;
-    }
-  } else {
-    ev_knn_params kp = p.knn;
-    kp.k = k;
-    kp.n_threads = p.n_threads;
-    if (!kp.progress.fn) kp.progress = p.progress;
-    rc = ev_knn_graph_build(x, &kp, &own, err);
-    if (rc) goto done;
-    graph = own;
-  }
+  rc = ev__embed_graph("tsne", x, graph, k, &p.knn, p.n_threads, p.progress, &graph, &own, err);
+  if (rc) goto done;
   double t1 = now_s();
   rc = ev_tsne_affinities(graph, p.perplexity, p.n_threads, &P, NULL, NULL, err);
   if (rc) goto done;
@@ -422,7 +385,6 @@ int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_par
   }
 done:
   ev_knn_graph_free(own);
-  ev_knn_graph_free(trimmed);
   ev_csr_free(P);
   if (rc)
     ev_matrix_free(y);

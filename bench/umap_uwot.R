@@ -1,0 +1,18 @@
+# uwot with its defaults (Annoy kNN, spectral init, 500 / 200 epochs,
+# min_dist 0.01 -> here 0.1 as the benchmark's setting) on IDX images, as a
+# whole process.  usage: Rscript umap_uwot.R IMAGES_IDX[.gz] OUT.tsv [DIMS] [SGD_THREADS]
+args <- commandArgs(trailingOnly = TRUE)
+path <- args[1]
+out <- args[2]
+dims <- if (length(args) > 2) as.integer(args[3]) else 2L
+sgd <- if (length(args) > 3) as.integer(args[4]) else 0L
+con <- if (grepl("\\.gz$", path)) gzfile(path, "rb") else file(path, "rb")
+magic <- readBin(con, "integer", n = 1, size = 4, endian = "big")
+d <- readBin(con, "integer", n = 3, size = 4, endian = "big")
+x <- readBin(con, "integer", n = d[1] * d[2] * d[3], size = 1, signed = FALSE)
+close(con)
+x <- matrix(as.numeric(x), nrow = d[1], byrow = TRUE)
+set.seed(0)
+y <- uwot::umap(x, n_neighbors = 15, min_dist = 0.1, n_components = dims, n_threads = 2,
+                n_sgd_threads = sgd)
+write.table(y, out, sep = "\t", row.names = FALSE, col.names = FALSE)

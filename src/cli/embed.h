@@ -1,0 +1,27 @@
+/* embed.h — `embview embed`: the parsed command and one runner per method. */
+#ifndef EV_CLI_EMBED_H
+#define EV_CLI_EMBED_H
+
+#include "cli/cli.h"
+
+typedef struct embed_job {
+  cli_common c;
+  const char *method, *in_path, *out_path;
+  const char *init;                     /* pca/spectral/random or a file */
+  const char *knn_path;                 /* a saved kNN graph */
+  const char *ref_path, *ref_map_path;  /* transform into an existing map */
+  long dims;
+  uint64_t seed;
+  int normalize;
+  int solver;
+  ev_tsne_params tp;
+  ev_umap_params up;
+} embed_job;
+
+/* Each runner computes the coordinates of x (the loaded, normalised input)
+ * into *y, prints its one-line summary, and returns an exit status. */
+int embed_run_pca(const embed_job *job, const ev_matrix *x, ev_matrix **y);
+int embed_run_tsne(embed_job *job, const ev_matrix *x, ev_matrix **y);
+int embed_run_umap(embed_job *job, const ev_matrix *x, ev_matrix **y);
+
+#endif
