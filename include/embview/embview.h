@@ -17,6 +17,7 @@
 #include "embview/knn.h"
 #include "embview/tsne.h"
 #include "embview/umap.h"
+#include "embview/tensorboard.h"
 
 #define EV_VERSION_MAJOR 0
 #define EV_VERSION_MINOR 1

@@ -46,7 +46,8 @@ typedef enum ev_format {
   EV_FORMAT_NPY,
   EV_FORMAT_NPZ,
   EV_FORMAT_TSV,
-  EV_FORMAT_CSV
+  EV_FORMAT_CSV,
+  EV_FORMAT_TENSORBOARD  /* a projector log dir, its projector_config.pbtxt, or a checkpoint's .index */
 } ev_format;
 
 const char *ev_format_name(ev_format f);
@@ -126,13 +127,17 @@ typedef struct ev_load_options {
   const char *metadata_path;   /* metadata TSV, or NULL */
   const char *labels_path;     /* labels file (IDX, NPY, text), or NULL */
   ev_text_options text;        /* for TSV/CSV inputs */
+  const char *tensor;          /* log dirs and checkpoints: which embedding (its name, checkpoint
+                                  key, or RUN/name); NULL = the first */
 } ev_load_options;
 
 /* Sets detection on and no extra files. */
 void ev_load_options_default(ev_load_options *opts);
 
 /* Read vectors and attach metadata: the reader's own columns (NPZ 1-D arrays,
- * CSV text columns), then the metadata file's, then the labels file's.
+ * CSV text columns, a log dir's metadata file), then the metadata file's,
+ * then the labels file's.  A directory, a .pbtxt or a checkpoint's .index is
+ * read as TensorBoard projector files (embview/tensorboard.h).
  * Count mismatches are errors that name both counts. */
 int ev_dataset_load(const char *path, const ev_load_options *opts, ev_dataset **out,
                     ev_notes *notes, ev_error *err);

@@ -63,7 +63,8 @@ enum cli_opt_id {
   OPT_SOLVER,
   OPT_SEED,
   OPT_SCALE,
-  OPT_JSON
+  OPT_JSON,
+  OPT_TENSOR
 };
 
 /* getopt_long entries for the common options, to splice into each table. */
@@ -71,6 +72,7 @@ enum cli_opt_id {
   {"labels", required_argument, NULL, OPT_LABELS},        \
   {"metadata", required_argument, NULL, OPT_METADATA},    \
   {"format", required_argument, NULL, OPT_FORMAT},        \
+  {"tensor", required_argument, NULL, OPT_TENSOR},        \
   {"threads", required_argument, NULL, OPT_THREADS},      \
   {"quiet", no_argument, NULL, OPT_QUIET},                \
   {"help", no_argument, NULL, OPT_HELP}
@@ -78,7 +80,8 @@ enum cli_opt_id {
 #define CLI_COMMON_HELP                                                                        \
   "  --labels FILE      labels: IDX/NPY 1-D array or one value per line\n"                    \
   "  --metadata FILE    metadata TSV (TensorBoard rules: header row iff several columns)\n"   \
-  "  --format FMT       input format: auto (default), idx, npy, npz, tsv, csv\n"              \
+  "  --format FMT       input format: auto (default), idx, npy, npz, tsv, csv, tensorboard\n" \
+  "  --tensor NAME      log dirs and checkpoints: which embedding (name, key or RUN/name)\n"  \
   "  --threads N        worker threads (default: all cores)\n"                                \
   "  --quiet            no progress bar\n"                                                    \
   "  --help             this help\n"

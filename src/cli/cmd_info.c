@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "cli/cli.h"
 
 static const char *help_text =
@@ -15,6 +17,27 @@ static const char *help_text =
 
 static void print_shape(const ev_source_info *s) {
   for (int i = 0; i < s->ndim; i++) printf("%s%lld", i ? " x " : "", (long long)s->shape[i]);
+}
+
+/* A log dir's embeddings, one line each (the first is the one described below). */
+static void print_log_dir(const char *path) {
+  struct stat st;
+  if (stat(path, &st) || !S_ISDIR(st.st_mode)) return;
+  ev_tb_logdir *l = NULL;
+  ev_notes notes = {0};
+  ev_error err = {0};
+  if (ev_tb_logdir_open(path, &l, &notes, &err)) return; /* cli_load already said why */
+  printf("log dir:     %d embedding(s)\n", l->n_embeddings);
+  for (int i = 0; i < l->n_embeddings; i++) {
+    const ev_tb_embedding *e = &l->embeddings[i];
+    printf("  %s/%s", e->run, e->name);
+    if (e->n_rows) printf("  %lld x %lld", (long long)e->n_rows, (long long)e->n_cols);
+    printf("  %s", e->checkpoint ? e->checkpoint : e->tensor_path);
+    if (e->metadata_path) printf("  metadata %s", e->metadata_path);
+    if (e->sprite_path) printf("  sprite %s", e->sprite_path);
+    printf("\n");
+  }
+  ev_tb_logdir_free(l);
 }
 
 int cmd_info(int argc, char **argv) {
@@ -38,6 +61,7 @@ int cmd_info(int argc, char **argv) {
   ev_dataset *ds;
   int status = cli_load(path, &c, &ds);
   if (status) return status;
+  print_log_dir(path);
   const ev_matrix *x = ds->x;
   ev_matrix_stats st;
   ev_matrix_stats_compute(x, c.n_threads, &st);

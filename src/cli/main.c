@@ -46,7 +46,7 @@ int cli_common_option(cli_common *c, int opt, const char *arg) {
     case OPT_FORMAT: {
       int f = ev_format_parse(arg);
       if (f < 0) {
-        cli_fail(EXIT_USAGE, "--format: unknown format '%s' (auto, idx, npy, npz, tsv, csv)", arg);
+        cli_fail(EXIT_USAGE, "--format: unknown format '%s' (auto, idx, npy, npz, tsv, csv, tensorboard)", arg);
         return -1;
       }
       c->load.format = (ev_format)f;
@@ -58,6 +58,7 @@ int cli_common_option(cli_common *c, int opt, const char *arg) {
       ev_set_default_threads(c->n_threads);
       return 1;
     case OPT_QUIET: c->quiet = 1; return 1;
+    case OPT_TENSOR: c->load.tensor = arg; return 1;
   }
   return 0;
 }

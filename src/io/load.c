@@ -8,6 +8,7 @@
 #include "core/file.h"
 #include "embview/io.h"
 #include "io/idx.h"
+#include "io/tb_internal.h"
 
 const char *ev_format_name(ev_format f) {
   switch (f) {
@@ -17,12 +18,13 @@ const char *ev_format_name(ev_format f) {
     case EV_FORMAT_NPZ: return "npz";
     case EV_FORMAT_TSV: return "tsv";
     case EV_FORMAT_CSV: return "csv";
+    case EV_FORMAT_TENSORBOARD: return "tensorboard";
   }
   return "?";
 }
 
 int ev_format_parse(const char *name) {
-  for (int f = EV_FORMAT_AUTO; f <= EV_FORMAT_CSV; f++)
+  for (int f = EV_FORMAT_AUTO; f <= EV_FORMAT_TENSORBOARD; f++)
     if (!strcasecmp(name, ev_format_name((ev_format)f))) return f;
   return -1;
 }
@@ -33,6 +35,11 @@ static int ends_with(const char *s, const char *suffix) {
 }
 
 int ev_format_detect(const char *path, ev_format *out, ev_error *err) {
+  struct stat st;
+  if ((stat(path, &st) == 0 && S_ISDIR(st.st_mode)) || ends_with(path, ".pbtxt") || ends_with(path, ".index")) {
+    *out = EV_FORMAT_TENSORBOARD;
+    return EV_OK;
+  }
   ev__stream s;
   unsigned char head[512];
   size_t got;
@@ -135,6 +142,19 @@ int ev_dataset_load(const char *path, const ev_load_options *opts, ev_dataset **
         ev_text_options t = opts->text;
         if (!t.delimiter && opts->format != EV_FORMAT_AUTO) t.delimiter = fmt == EV_FORMAT_CSV ? ',' : '\t';
         rc = ev_text_tensor_read(path, &t, &ds->x, &cols, &ds->source, notes, err);
+        break;
+      }
+      case EV_FORMAT_TENSORBOARD: {
+        ev_dataset *tb = NULL;
+        rc = ev__tb_load(path, opts->tensor, &tb, notes, err);
+        if (rc == EV_OK) {
+          ds->x = tb->x;
+          cols = tb->meta;
+          ds->source = tb->source;
+          tb->x = NULL;
+          tb->meta = NULL;
+          ev_dataset_free(tb);
+        }
         break;
       }
       default: rc = ev__err(err, EV_EINVAL, "input: unknown format %d", (int)fmt); break;

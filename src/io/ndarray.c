@@ -9,7 +9,7 @@
 size_t ev__dtype_size(ev__dtype t) {
   switch (t) {
     case EV__DT_BOOL: case EV__DT_U8: case EV__DT_I8: return 1;
-    case EV__DT_U16: case EV__DT_I16: case EV__DT_F16: return 2;
+    case EV__DT_U16: case EV__DT_I16: case EV__DT_F16: case EV__DT_BF16: return 2;
     case EV__DT_U32: case EV__DT_I32: case EV__DT_F32: return 4;
     case EV__DT_U64: case EV__DT_I64: case EV__DT_F64: return 8;
   }
@@ -18,7 +18,7 @@ size_t ev__dtype_size(ev__dtype t) {
 
 const char *ev__dtype_name(ev__dtype t) {
   static const char *names[] = {"bool",  "uint8",  "int8",  "uint16", "int16",   "uint32",
-                                "int32", "uint64", "int64", "float16", "float32", "float64"};
+                                "int32", "uint64", "int64", "float16", "float32", "float64", "bfloat16"};
   return names[t];
 }
 
@@ -96,6 +96,12 @@ static double load_elem(const ev__ndarray *a, size_t k) {
     case EV__DT_I32: return (int32_t)u;
     case EV__DT_I64: return (double)(int64_t)u;
     case EV__DT_F16: return half_to_float((uint16_t)u);
+    case EV__DT_BF16: {
+      uint32_t b = (uint32_t)u << 16;
+      float f;
+      memcpy(&f, &b, 4);
+      return f;
+    }
     case EV__DT_F32: {
       uint32_t b = (uint32_t)u;
       float f;
@@ -210,7 +216,7 @@ int ev__ndarray_to_column(const ev__ndarray *a, const char *name, ev_table *t, e
     char *cell = text + (size_t)i * 32;
     vals[i] = cell;
     switch (a->dtype) {
-      case EV__DT_F16: case EV__DT_F32:
+      case EV__DT_F16: case EV__DT_F32: case EV__DT_BF16:
         snprintf(cell, 32, "%.9g", load_elem(a, (size_t)i));
         break;
       case EV__DT_F64:

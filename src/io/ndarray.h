@@ -23,7 +23,8 @@ typedef enum ev__dtype {
   EV__DT_I64,
   EV__DT_F16,
   EV__DT_F32,
-  EV__DT_F64
+  EV__DT_F64,
+  EV__DT_BF16 /* bfloat16: the upper half of a float32 (TensorFlow checkpoints) */
 } ev__dtype;
 
 #define EV__NDIM_MAX 8

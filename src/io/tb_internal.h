@@ -1,0 +1,19 @@
+/* tb_internal.h — TensorBoard pieces shared inside io/.  Internal. */
+#ifndef EV_IO_TB_INTERNAL_H
+#define EV_IO_TB_INTERNAL_H
+
+#include <stdint.h>
+
+#include "embview/io.h"
+
+/* A projector tensor file (tensor_path / tensorPath): TSV text, or raw
+ * little-endian float32 when the file is not text, which needs n_cols
+ * (from tensor_shape). */
+int ev__tb_tensor_file_read(const char *path, int64_t n_cols, ev_matrix **out, ev_source_info *info, ev_notes *notes,
+                            ev_error *err);
+
+/* ev_dataset_load's TensorBoard branch: a log dir, a projector_config.pbtxt
+ * (its folder) or a checkpoint (PREFIX.index); `tensor` picks the embedding. */
+int ev__tb_load(const char *path, const char *tensor, ev_dataset **out, ev_notes *notes, ev_error *err);
+
+#endif

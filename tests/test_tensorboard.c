@@ -1,0 +1,394 @@
+/* test_tensorboard.c — TensorFlow checkpoints: the shared real fixtures
+ * (values from their README), writer round trip, corrupt files. */
+#include "test.h"
+
+#include "io/crc32c.h"
+
+#define IMDB EV_SHARED_DIR "/fixtures/tf2-imdb-tutorial/logs/imdb-example"
+#define LOL EV_SHARED_DIR "/fixtures/tf2-lol-champions/logs"
+
+TEST(crc32c_known_values) {
+  ASSERT_EQ(ev__crc32c(0, "123456789", 9), 0xE3069283u);
+  /* extending in pieces equals one pass */
+  ASSERT_EQ(ev__crc32c(ev__crc32c(0, "1234", 4), "56789", 5), 0xE3069283u);
+  ASSERT_EQ(ev__crc32c_mask(0x75998020u), 0xa2c3d60bu); /* the IMDB fixture's embedding */
+  ASSERT_EQ(ev__crc32c_unmask(0xa2c3d60bu), 0x75998020u);
+}
+
+TEST(imdb_fixture_checkpoint) {
+  if (!test_file_exists(IMDB "/embedding.ckpt-1.index")) TEST_SKIP("../shared/fixtures absent");
+  ev_error err = {0};
+  ev_tf_checkpoint *c = NULL;
+  ASSERT_OK(ev_tf_checkpoint_open(IMDB "/embedding.ckpt-1", &c, &err), &err);
+  ASSERT_EQ(c->num_shards, 1);
+  ASSERT_EQ(c->n_tensors, 3);
+  ASSERT_STR_EQ(c->tensors[0].name, "_CHECKPOINTABLE_OBJECT_GRAPH");
+  ASSERT_EQ(c->tensors[0].dtype, EV_TF_STRING);
+  ASSERT_EQ(c->tensors[0].offset, 523784);
+  ASSERT_EQ(c->tensors[0].size, 196);
+  const ev_tf_tensor *e = &c->tensors[1];
+  ASSERT_STR_EQ(e->name, "embedding/.ATTRIBUTES/VARIABLE_VALUE");
+  ASSERT_EQ(e->dtype, EV_TF_FLOAT);
+  ASSERT_EQ(e->ndim, 2);
+  ASSERT_EQ(e->shape[0], 8184);
+  ASSERT_EQ(e->shape[1], 16);
+  ASSERT_EQ(e->offset, 0);
+  ASSERT_EQ(e->size, 523776);
+  ASSERT_EQ(e->crc32c, 0x75998020u);
+  ASSERT_TRUE(ev_tf_tensor_is_embedding(e));
+  ASSERT_TRUE(!ev_tf_tensor_is_embedding(&c->tensors[2]));
+  ASSERT_STR_EQ(c->tensors[2].name, "save_counter/.ATTRIBUTES/VARIABLE_VALUE");
+  /* names as projector configs write them */
+  ASSERT_TRUE(ev_tf_checkpoint_find(c, "embedding/.ATTRIBUTES/VARIABLE_VALUE") == e);
+  ASSERT_TRUE(ev_tf_checkpoint_find(c, "embedding") == e);
+  ASSERT_TRUE(ev_tf_checkpoint_find(c, "embedding:0") == e);
+  ASSERT_TRUE(ev_tf_checkpoint_find(c, "nothing") == NULL);
+  ev_matrix *m = NULL;
+  ASSERT_OK(ev_tf_tensor_read(c, e, &m, &err), &err);
+  ASSERT_EQ(m->n_rows, 8184);
+  ASSERT_EQ(m->n_cols, 16);
+  const float first[4] = {-0.365569562f, -0.0393112339f, -0.191601202f, -0.467838466f};
+  const float last[4] = {0.0198801197f, 0.0358361863f, -0.0353744403f, -0.02123872f};
+  for (int j = 0; j < 4; j++) {
+    ASSERT_NEAR(ev_matrix_row(m, 0)[j], first[j], 1e-8);
+    ASSERT_NEAR(ev_matrix_row(m, 8183)[j], last[j], 1e-8);
+  }
+  float lo = INFINITY, hi = -INFINITY;
+  for (int64_t t = 0; t < 8184 * 16; t++) {
+    lo = fminf(lo, m->data[t]);
+    hi = fmaxf(hi, m->data[t]);
+  }
+  ASSERT_NEAR(lo, -2.60158491f, 1e-7);
+  ASSERT_NEAR(hi, 2.55132461f, 1e-7);
+  ev_matrix_free(m);
+  /* save_counter (int64 scalar) = 1 */
+  ASSERT_OK(ev_tf_tensor_read(c, &c->tensors[2], &m, &err), &err);
+  ASSERT_EQ(m->n_rows, 1);
+  ASSERT_NEAR(m->data[0], 1.0f, 0);
+  ev_matrix_free(m);
+  ASSERT_ERR(ev_tf_tensor_read(c, &c->tensors[0], &m, &err), EV_EUNSUPPORTED, &err, "string");
+  ev_tf_checkpoint_free(c);
+}
+
+TEST(lol_fixture_checkpoint) {
+  if (!test_file_exists(LOL "/embedding.ckpt-1.index")) TEST_SKIP("../shared/fixtures absent");
+  ev_error err = {0};
+  ev_tf_checkpoint *c = NULL;
+  ASSERT_OK(ev_tf_checkpoint_open(LOL "/embedding.ckpt-1", &c, &err), &err);
+  const ev_tf_tensor *e = ev_tf_checkpoint_find(c, "embedding");
+  ASSERT_TRUE(e != NULL);
+  ASSERT_EQ(e->shape[0], 162);
+  ASSERT_EQ(e->shape[1], 16);
+  ev_matrix *m = NULL;
+  ASSERT_OK(ev_tf_tensor_read(c, e, &m, &err), &err);
+  ASSERT_EQ(m->n_rows, 162);
+  ev_matrix_free(m);
+  ev_tf_checkpoint_free(c);
+}
+
+/* Write MNIST-sized and odd tensors, read them back bit for bit. */
+TEST(writer_round_trip) {
+  ev_error err = {0};
+  ev_matrix *a = test_mnist_rows(0, 1000), *b = NULL, *empty = NULL;
+  ASSERT_TRUE(a != NULL);
+  ASSERT_OK(ev_matrix_new(3, 5, &b, &err), &err);
+  for (int t = 0; t < 15; t++) b->data[t] = (float)t * -0.25f;
+  ASSERT_OK(ev_matrix_new(0, 4, &empty, &err), &err);
+  const char *names[3] = {"embedding", "a/b/.ATTRIBUTES/VARIABLE_VALUE", "empty"};
+  const ev_matrix *vals[3] = {a, b, empty};
+  const char *prefix = test_out_path("written.ckpt-7");
+  ASSERT_OK(ev_tf_checkpoint_write(prefix, 3, names, vals, &err), &err);
+  ev_tf_checkpoint *c = NULL;
+  ASSERT_OK(ev_tf_checkpoint_open(prefix, &c, &err), &err);
+  ASSERT_EQ(c->n_tensors, 3);
+  ASSERT_STR_EQ(c->tensors[0].name, "a/b/.ATTRIBUTES/VARIABLE_VALUE"); /* key order */
+  for (int i = 0; i < 3; i++) {
+    const ev_tf_tensor *t = ev_tf_checkpoint_find(c, names[i]);
+    ASSERT_TRUE(t != NULL);
+    ev_matrix *m = NULL;
+    ASSERT_OK(ev_tf_tensor_read(c, t, &m, &err), &err);
+    ASSERT_EQ(m->n_rows, vals[i]->n_rows);
+    ASSERT_EQ(m->n_cols, vals[i]->n_cols);
+    for (int64_t r = 0; r < m->n_rows; r++)
+      ASSERT_TRUE(!memcmp(ev_matrix_row(m, r), ev_matrix_row(vals[i], r), (size_t)m->n_cols * 4));
+    ev_matrix_free(m);
+  }
+  ASSERT_TRUE(ev_tf_checkpoint_find(c, "a/b") == &c->tensors[0]);
+  ev_tf_checkpoint_free(c);
+  /* numpy-independent check of the layout: Python reads it with its own parser */
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/tests/gen/read_checkpoint.py %s embedding 1000 784", EV_SOURCE_DIR,
+           prefix);
+  ASSERT_EQ(test_system(cmd), 0);
+  ev_matrix_free(a);
+  ev_matrix_free(b);
+  ev_matrix_free(empty);
+}
+
+static void copy_file(const char *from, const char *to, long flip_at, long truncate_to) {
+  size_t len = 0;
+  char *data = test_read_file(from, &len);
+  if (!data) return;
+  if (flip_at >= 0 && (size_t)flip_at < len) data[flip_at] ^= 0x10;
+  if (truncate_to >= 0 && (size_t)truncate_to < len) len = (size_t)truncate_to;
+  FILE *f = fopen(to, "wb");
+  fwrite(data, 1, len, f);
+  fclose(f);
+  free(data);
+}
+
+TEST(corrupt_checkpoints) {
+  ev_error err = {0};
+  ev_matrix *a = test_mnist_rows(0, 200);
+  const char *names[1] = {"vecs"};
+  const ev_matrix *vals[1] = {a};
+  char good[512], bad[512], from[600], to[600];
+  snprintf(good, sizeof good, "%s", test_out_path("good.ckpt"));
+  snprintf(bad, sizeof bad, "%s", test_out_path("bad.ckpt"));
+  ASSERT_OK(ev_tf_checkpoint_write(good, 1, names, vals, &err), &err);
+  snprintf(from, sizeof from, "%s.index", good);
+  snprintf(to, sizeof to, "%s.index", bad);
+  size_t index_len = 0;
+  free(test_read_file(from, &index_len));
+  ev_tf_checkpoint *c = NULL;
+  /* every truncation of the index is refused, none crashes */
+  for (long cut = 0; cut < (long)index_len; cut++) {
+    copy_file(from, to, -1, cut);
+    ASSERT_TRUE(ev_tf_checkpoint_open(bad, &c, &err) != EV_OK);
+    ASSERT_TRUE(c == NULL);
+  }
+  /* every flipped byte of the index is caught (checksums, magic, handles) */
+  for (long at = 0; at < (long)index_len; at++) {
+    copy_file(from, to, at, -1);
+    int rc = ev_tf_checkpoint_open(bad, &c, &err);
+    if (rc == EV_OK) { /* only the footer's zero padding is not covered */
+      ASSERT_TRUE(at >= (long)index_len - 48 && at < (long)index_len - 8);
+      ev_tf_checkpoint_free(c);
+    }
+  }
+  copy_file(from, to, 10, -1);
+  ASSERT_ERR(ev_tf_checkpoint_open(bad, &c, &err), EV_EFORMAT, &err, "checksum mismatch in the data block at offset 0");
+  /* data shard: missing, truncated, flipped */
+  copy_file(from, to, -1, -1);
+  ASSERT_OK(ev_tf_checkpoint_open(bad, &c, &err), &err);
+  ev_matrix *m = NULL;
+  snprintf(to, sizeof to, "%s.data-00000-of-00001", bad);
+  remove(to);
+  ASSERT_ERR(ev_tf_tensor_read(c, &c->tensors[0], &m, &err), EV_ENOTFOUND, &err, "data-00000-of-00001");
+  snprintf(from, sizeof from, "%s.data-00000-of-00001", good);
+  copy_file(from, to, -1, 1000);
+  ASSERT_ERR(ev_tf_tensor_read(c, &c->tensors[0], &m, &err), EV_EFORMAT, &err, "truncated");
+  copy_file(from, to, 5000, -1);
+  ASSERT_ERR(ev_tf_tensor_read(c, &c->tensors[0], &m, &err), EV_EFORMAT, &err, "checksum mismatch for tensor 'vecs'");
+  ASSERT_TRUE(m == NULL);
+  ev_tf_checkpoint_free(c);
+  ev_matrix_free(a);
+}
+
+
+TEST(pbtxt_syntax) {
+  ev_error err = {0};
+  ev_notes notes = {0};
+  ev_tb_config *c = NULL;
+  const char *text =
+      "# written by hand\n"
+      "model_checkpoint_path: 'ck' \"pt\"\n"
+      "embeddings {\n"
+      "  tensor_name: \"a\\tb\\\\c\\x41\\101\"  # comment\n"
+      "  tensor_shape: [10, 4]; metadata_path: \"C:\\\\dir\\\\m.tsv\",\n"
+      "  sprite < image_path: \"s.png\" single_image_dim: 28 single_image_dim: 28 >\n"
+      "  future_field: 3\n"
+      "  future_block { x: 1 }\n"
+      "}\n"
+      "embeddings: { tensor_path: \"v.tsv\" }\n";
+  ASSERT_OK(ev_tb_config_parse(text, strlen(text), "cfg.pbtxt", &c, &notes, &err), &err);
+  ASSERT_STR_EQ(c->model_checkpoint_path, "ckpt");
+  ASSERT_EQ(c->n_embeddings, 2);
+  ASSERT_STR_EQ(c->embeddings[0].tensor_name, "a\tb\\cAA");
+  ASSERT_STR_EQ(c->embeddings[0].metadata_path, "C:\\dir\\m.tsv");
+  ASSERT_EQ(c->embeddings[0].n_tensor_shape, 2);
+  ASSERT_EQ(c->embeddings[0].tensor_shape[1], 4);
+  ASSERT_STR_EQ(c->embeddings[0].sprite_image_path, "s.png");
+  ASSERT_EQ(c->embeddings[0].sprite_dim[0], 28);
+  ASSERT_STR_EQ(c->embeddings[1].tensor_path, "v.tsv");
+  ASSERT_EQ(notes.n, 2);
+  ASSERT_CONTAINS(notes.msg[0], "cfg.pbtxt:7:3: unknown field 'future_field'");
+  ev_notes_clear(&notes);
+  /* written back and read again: the same */
+  const char *path = test_out_path("cfg_round.pbtxt");
+  ASSERT_OK(ev_tb_config_write(path, c, &err), &err);
+  ev_tb_config *c2 = NULL;
+  ASSERT_OK(ev_tb_config_read(path, &c2, &notes, &err), &err);
+  ASSERT_STR_EQ(c2->embeddings[0].tensor_name, "a\tb\\cAA");
+  ASSERT_STR_EQ(c2->embeddings[0].metadata_path, "C:\\dir\\m.tsv");
+  ASSERT_EQ(c2->embeddings[0].sprite_dim[1], 28);
+  ASSERT_EQ(notes.n, 0);
+  ev_tb_config_free(c2);
+  ev_tb_config_free(c);
+  /* errors name the line and column */
+  static const struct {
+    const char *text, *msg;
+  } bad[] = {
+      {"embeddings {\n  tensor_name: \"x\"\n", "bad.pbtxt:3:1: missing '}'"},
+      {"embeddings {\n  tensor_name \"x\"\n}\n", "bad.pbtxt:2:15: expected ':'"},
+      {"embeddings {\n  tensor_name: \"x\n}\n", "bad.pbtxt:2:16: unterminated string"},
+      {"embeddings { tensor_name: \"x\" tensor_name: \"y\" }", "bad.pbtxt:1:31: field 'tensor_name': given twice"},
+      {"embeddings { tensor_shape: -3 }", "bad.pbtxt:1:14: field 'tensor_shape': expected an unsigned"},
+      {"embeddings { tensor_name: 12 }", "expected a quoted string"},
+      {"}", "bad.pbtxt:1:1: expected a field name"},
+      {"embeddings { tensor_shape: [1, 2 }", "expected ',' or ']'"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    ASSERT_ERR(ev_tb_config_parse(bad[i].text, strlen(bad[i].text), "bad.pbtxt", &c, &notes, &err), EV_EFORMAT, &err,
+               bad[i].msg);
+    ASSERT_TRUE(c == NULL);
+  }
+  ev_notes_clear(&notes);
+}
+
+static void write_text(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  fputs(text, f);
+  fclose(f);
+}
+
+/* The classic MNIST tutorial log dir: a TF1 Saver-style key `embedding`,
+ * metadata.tsv with a `label` header line and 10,000 labels, a config with
+ * tensor_name "embedding:0" and an absolute metadata path from another
+ * machine, and a `checkpoint` file naming a path that does not exist here. */
+TEST(tutorial_log_dir) {
+  ev_error err = {0};
+  ev_notes notes = {0};
+  const ev_matrix *mnist = test_mnist();
+  const int32_t *labels = test_mnist_labels();
+  if (!mnist || !labels) TEST_FAIL_("MNIST missing");
+  char dir[512], p[2048];
+  snprintf(dir, sizeof dir, "%s", test_out_path("tutorial_logdir"));
+  snprintf(p, sizeof p, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+  ASSERT_EQ(test_system(p), 0);
+  snprintf(p, sizeof p, "%s/model.ckpt-1", dir);
+  const char *names[1] = {"embedding"};
+  const ev_matrix *vals[1] = {mnist};
+  ASSERT_OK(ev_tf_checkpoint_write(p, 1, names, vals, &err), &err);
+  snprintf(p, sizeof p, "%s/metadata.tsv", dir);
+  FILE *f = fopen(p, "w");
+  fputs("label\n", f);
+  for (int i = 0; i < 10000; i++) fprintf(f, "%d\n", labels[i]);
+  fclose(f);
+  snprintf(p, sizeof p, "%s/checkpoint", dir);
+  write_text(p, "model_checkpoint_path: \"/home/someone/mnist/logs/model.ckpt-1\"\n"
+                "all_model_checkpoint_paths: \"/home/someone/mnist/logs/model.ckpt-1\"\n");
+  snprintf(p, sizeof p, "%s/projector_config.pbtxt", dir);
+  write_text(p, "embeddings {\n  tensor_name: \"embedding:0\"\n  metadata_path: \"/home/someone/mnist/logs/metadata.tsv\"\n}\n");
+  ev_load_options lo;
+  ev_load_options_default(&lo);
+  ev_dataset *ds = NULL;
+  ASSERT_OK(ev_dataset_load(dir, &lo, &ds, &notes, &err), &err);
+  ASSERT_EQ(ds->source.format, EV_FORMAT_TENSORBOARD);
+  ASSERT_EQ(ds->x->n_rows, 10000);
+  ASSERT_EQ(ds->x->n_cols, 784);
+  ASSERT_TRUE(!memcmp(ds->x->data, mnist->data, 784 * sizeof(float)));
+  ASSERT_TRUE(ds->meta != NULL);
+  ASSERT_STR_EQ(ev_table_col_name(ds->meta, 0), "label");
+  char last[16];
+  snprintf(last, sizeof last, "%d", labels[9999]);
+  ASSERT_STR_EQ(ev_table_cell(ds->meta, 9999, 0), last);
+  int said_ckpt = 0, said_meta = 0, said_header = 0;
+  for (int i = 0; i < notes.n; i++) {
+    said_ckpt |= strstr(notes.msg[i], "names checkpoint '/home/someone/mnist/logs/model.ckpt-1'") != NULL;
+    said_meta |= strstr(notes.msg[i], "metadata_path '/home/someone/mnist/logs/metadata.tsv' does not exist") != NULL;
+    said_header |= strstr(notes.msg[i], "reading the first row ('label') as the column name") != NULL;
+  }
+  ASSERT_TRUE(said_ckpt && said_meta && said_header);
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  /* no `checkpoint` file at all: the newest *.index */
+  snprintf(p, sizeof p, "%s/checkpoint", dir);
+  remove(p);
+  ASSERT_OK(ev_dataset_load(dir, &lo, &ds, &notes, &err), &err);
+  ASSERT_CONTAINS(notes.msg[0], "no usable `checkpoint` state file; using the newest checkpoint");
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  /* a tensor_name that matches nothing: the only 2-D tensor, with a note */
+  snprintf(p, sizeof p, "%s/projector_config.pbtxt", dir);
+  write_text(p, "embeddings {\n  tensor_name: \"mnist_embedding\"\n  metadata_path: \"metadata.tsv\"\n}\n");
+  ASSERT_OK(ev_dataset_load(dir, &lo, &ds, &notes, &err), &err);
+  int said_only = 0;
+  for (int i = 0; i < notes.n; i++) said_only |= strstr(notes.msg[i], "using the only 2-D tensor, 'embedding'") != NULL;
+  ASSERT_TRUE(said_only);
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  /* two candidates: an error that lists them */
+  snprintf(p, sizeof p, "%s/model.ckpt-1", dir);
+  ev_matrix *small = test_mnist_rows(0, 10000);
+  const char *names2[2] = {"embedding", "other"};
+  const ev_matrix *vals2[2] = {mnist, small};
+  ASSERT_OK(ev_tf_checkpoint_write(p, 2, names2, vals2, &err), &err);
+  ASSERT_ERR(ev_dataset_load(dir, &lo, &ds, &notes, &err), EV_ENOTFOUND, &err,
+             "matches no 2-D tensor of checkpoint");
+  ASSERT_CONTAINS(err.msg, "candidates: 'embedding' (10000 x 784), 'other' (10000 x 784)");
+  ev_notes_clear(&notes);
+  /* metadata with the wrong count: both counts named */
+  snprintf(p, sizeof p, "%s/projector_config.pbtxt", dir);
+  write_text(p, "embeddings {\n  tensor_name: \"other\"\n  metadata_path: \"short.tsv\"\n}\n");
+  snprintf(p, sizeof p, "%s/short.tsv", dir);
+  write_text(p, "a\tb\n1\t2\n3\t4\n");
+  ASSERT_ERR(ev_dataset_load(dir, &lo, &ds, &notes, &err), EV_EMISMATCH, &err, "10000");
+  ASSERT_CONTAINS(err.msg, "2");
+  ev_notes_clear(&notes);
+  /* --tensor picks the other embedding; sub-directories are runs */
+  snprintf(p, sizeof p, "%s/projector_config.pbtxt", dir);
+  write_text(p, "embeddings {\n  tensor_name: \"other:0\"\n}\n");
+  snprintf(p, sizeof p, "mkdir -p '%s/run2' && cp '%s'/model.ckpt-1.* '%s/run2/'", dir, dir, dir);
+  ASSERT_EQ(test_system(p), 0);
+  ev_tb_logdir *l = NULL;
+  ASSERT_OK(ev_tb_logdir_open(dir, &l, &notes, &err), &err);
+  ASSERT_EQ(l->n_embeddings, 4);
+  ASSERT_STR_EQ(l->embeddings[0].run, ".");
+  ASSERT_STR_EQ(l->embeddings[0].name, "other:0");
+  ASSERT_STR_EQ(l->embeddings[1].name, "embedding");
+  ASSERT_STR_EQ(l->embeddings[2].run, "run2");
+  ev_tb_logdir_free(l);
+  lo.tensor = "run2/other";
+  ASSERT_OK(ev_dataset_load(dir, &lo, &ds, &notes, &err), &err);
+  ASSERT_EQ(ds->x->n_rows, 10000);
+  ev_dataset_free(ds);
+  lo.tensor = "nothing";
+  ASSERT_ERR(ev_dataset_load(dir, &lo, &ds, &notes, &err), EV_ENOTFOUND, &err, "'run2/embedding'");
+  ev_notes_clear(&notes);
+  ev_matrix_free(small);
+}
+
+TEST(fixture_log_dirs_with_metadata) {
+  if (!test_file_exists(IMDB "/metadata.tsv")) TEST_SKIP("../shared/fixtures absent");
+  ev_error err = {0};
+  ev_notes notes = {0};
+  ev_dataset *ds = NULL;
+  ASSERT_OK(ev_dataset_load(IMDB, NULL, &ds, &notes, &err), &err);
+  ASSERT_EQ(ds->x->n_rows, 8184);
+  ASSERT_EQ(ev_table_n_rows(ds->meta), 8184); /* U+0085 labels are rows */
+  ASSERT_STR_EQ(ev_table_cell(ds->meta, 8183, 0), "unknown #256");
+  ASSERT_EQ(notes.n, 0);
+  ev_dataset_free(ds);
+  ASSERT_OK(ev_dataset_load(LOL, NULL, &ds, &notes, &err), &err);
+  ASSERT_EQ(ds->x->n_rows, 162);
+  ASSERT_EQ(ev_table_n_rows(ds->meta), 162);
+  ASSERT_EQ(notes.n, 1);
+  ASSERT_CONTAINS(notes.msg[0], "metadata_path 'logs\\metadata.tsv' does not exist as written");
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+}
+
+int main(int argc, char **argv) {
+  static const test_case tests[] = {
+      {"crc32c_known_values", crc32c_known_values},
+      {"imdb_fixture_checkpoint", imdb_fixture_checkpoint},
+      {"lol_fixture_checkpoint", lol_fixture_checkpoint},
+      {"writer_round_trip", writer_round_trip},
+      {"corrupt_checkpoints", corrupt_checkpoints},
+      {"pbtxt_syntax", pbtxt_syntax},
+      {"tutorial_log_dir", tutorial_log_dir},
+      {"fixture_log_dirs_with_metadata", fixture_log_dirs_with_metadata},
+  };
+  return test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
+}
