@@ -379,6 +379,151 @@ TEST(fixture_log_dirs_with_metadata) {
   ev_notes_clear(&notes);
 }
 
+
+/* MNIST digits with labels written as a log dir and read back. */
+TEST(export_round_trip) {
+  ev_error err = {0};
+  ev_notes notes = {0};
+  const int32_t *labels = test_mnist_labels();
+  ev_dataset ds = {0};
+  ds.x = test_mnist_rows(0, 2000);
+  ASSERT_TRUE(ds.x && labels);
+  ds.x->image_h = ds.x->image_w = 28;
+  ds.x->image_c = 1;
+  ASSERT_OK(ev_table_new(2000, &ds.meta, &err), &err);
+  const char *vals[2000];
+  char text[2000][8];
+  for (int i = 0; i < 2000; i++) {
+    snprintf(text[i], sizeof text[i], "%d", labels[i]);
+    vals[i] = text[i];
+  }
+  ASSERT_OK(ev_table_add_column(ds.meta, "label", vals, &err), &err);
+  char dir[512], cmd[1200];
+  snprintf(dir, sizeof dir, "%s", test_out_path("exported_logdir"));
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  ASSERT_EQ(test_system(cmd), 0);
+  ev_tb_export_options o;
+  ev_tb_export_options_default(&o);
+  ASSERT_OK(ev_tb_export(dir, &ds, &o, &notes, &err), &err);
+  ASSERT_EQ(notes.n, 0);
+  ev_dataset *back = NULL;
+  ASSERT_OK(ev_dataset_load(dir, NULL, &back, &notes, &err), &err);
+  ASSERT_EQ(notes.n, 0);
+  ASSERT_EQ(back->x->n_rows, 2000);
+  ASSERT_TRUE(!memcmp(back->x->data, ds.x->data, 2000 * 784 * sizeof(float)));
+  ASSERT_EQ(ev_table_n_cols(back->meta), 1);
+  ASSERT_STR_EQ(ev_table_col_name(back->meta, 0), "label");
+  for (int i = 0; i < 2000; i++) ASSERT_STR_EQ(ev_table_cell(back->meta, i, 0), text[i]);
+  ev_dataset_free(back);
+  /* the sprite: a 45 x 45 grid of 28 x 28 cells, pixels as the digits' values */
+  ev_tb_logdir *l = NULL;
+  ASSERT_OK(ev_tb_logdir_open(dir, &l, &notes, &err), &err);
+  ASSERT_TRUE(l->embeddings[0].sprite_path != NULL);
+  ASSERT_EQ(l->embeddings[0].sprite_dim[0], 28);
+  ev_thumbnails *t = NULL;
+  ASSERT_OK(ev_sprite_read(l->embeddings[0].sprite_path, 2000, 28, 28, &t, &err), &err);
+  for (int i = 0; i < 2000; i += 199)
+    for (int p = 0; p < 784; p += 13) {
+      ASSERT_EQ(t->rgba[(size_t)i * 784 * 4 + (size_t)p * 4], (unsigned char)ev_matrix_row(ds.x, i)[p]);
+      ASSERT_EQ(t->rgba[(size_t)i * 784 * 4 + (size_t)p * 4 + 3], 255);
+    }
+  ev_thumbnails_free(t);
+  /* more points than cells; bad cell sizes */
+  ASSERT_ERR(ev_sprite_read(l->embeddings[0].sprite_path, 2100, 28, 28, &t, &err), EV_EMISMATCH, &err,
+             "fewer than the 2100 points");
+  ASSERT_ERR(ev_sprite_read(l->embeddings[0].sprite_path, 10, 0, 28, &t, &err), EV_EINVAL, &err, "single_image_dim");
+  ev_tb_logdir_free(l);
+  /* a non-empty directory needs force */
+  ASSERT_ERR(ev_tb_export(dir, &ds, &o, &notes, &err), EV_EEXIST, &err, "is not empty");
+  o.force = 1;
+  ASSERT_OK(ev_tb_export(dir, &ds, &o, &notes, &err), &err);
+  /* blank labels would be skipped by the projector: an index column keeps the rows */
+  ev_table_free(ds.meta);
+  ASSERT_OK(ev_table_new(2000, &ds.meta, &err), &err);
+  vals[5] = " ";
+  vals[6] = NULL;
+  ASSERT_OK(ev_table_add_column(ds.meta, "label", vals, &err), &err);
+  ASSERT_OK(ev_tb_export(dir, &ds, &o, &notes, &err), &err);
+  ASSERT_EQ(notes.n, 1);
+  ASSERT_CONTAINS(notes.msg[0], "2 empty label(s)");
+  ev_notes_clear(&notes);
+  ASSERT_OK(ev_dataset_load(dir, NULL, &back, &notes, &err), &err);
+  ASSERT_EQ(ev_table_n_cols(back->meta), 2);
+  ASSERT_STR_EQ(ev_table_cell(back->meta, 7, 0), text[7]);
+  ASSERT_STR_EQ(ev_table_cell(back->meta, 1999, 1), "1999");
+  ev_dataset_free(back);
+  /* the standalone projector's files */
+  o.standalone = 1;
+  snprintf(cmd, sizeof cmd, "%s_standalone", dir);
+  ASSERT_OK(ev_tb_export(cmd, &ds, &o, &notes, &err), &err);
+  char p2[1300];
+  snprintf(p2, sizeof p2, "%s/tensors.bytes", cmd);
+  size_t len = 0;
+  free(test_read_file(p2, &len));
+  ASSERT_EQ(len, (size_t)2000 * 784 * 4);
+  snprintf(p2, sizeof p2, "%s/projector_config.json", cmd);
+  char *json = test_read_file(p2, &len);
+  ASSERT_CONTAINS(json, "\"tensorShape\": [2000, 784]");
+  ASSERT_CONTAINS(json, "\"singleImageDim\": [28, 28]");
+  free(json);
+  /* and read back through the JSON config */
+  ASSERT_OK(ev_dataset_load(p2, NULL, &back, &notes, &err), &err);
+  ASSERT_EQ(back->x->n_rows, 2000);
+  ASSERT_TRUE(!memcmp(back->x->data, ds.x->data, 2000 * 784 * sizeof(float)));
+  ASSERT_STR_EQ(ev_table_cell(back->meta, 7, 0), text[7]);
+  ev_dataset_free(back);
+  ev_notes_clear(&notes);
+  ev_table_free(ds.meta);
+  ev_matrix_free(ds.x);
+}
+
+TEST(sprite_refusals) {
+  ev_error err = {0};
+  ev_thumbnails *t = NULL;
+  /* a PNG header claiming 100000 x 100000 pixels is refused before decoding */
+  unsigned char huge[33] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                            0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0, 8, 6, 0, 0, 0};
+  const char *p = test_write_file("huge.png", huge, sizeof huge);
+  ASSERT_ERR(ev_sprite_read(p, 10, 28, 28, &t, &err), EV_ERANGE, &err, "100000 x 100000");
+  p = test_write_file("fake.png", "\xff\xd8\xff\xe0 JPEG", 10);
+  ASSERT_ERR(ev_sprite_read(p, 10, 28, 28, &t, &err), EV_EUNSUPPORTED, &err, "not a PNG");
+  /* a valid header over a truncated body */
+  huge[17] = huge[18] = huge[21] = huge[22] = 0;
+  huge[19] = huge[23] = 56; /* 56 x 56 */
+  p = test_write_file("truncated.png", huge, sizeof huge);
+  ASSERT_ERR(ev_sprite_read(p, 4, 28, 28, &t, &err), EV_EFORMAT, &err, "cannot decode");
+  ASSERT_TRUE(t == NULL);
+}
+
+
+#define SUBWORDS EV_SHARED_DIR "/fixtures/standalone-subword-vecs"
+
+TEST(standalone_config) {
+  if (!test_file_exists(SUBWORDS "/vecs.tsv")) TEST_SKIP("../shared/fixtures absent");
+  ev_error err = {0};
+  ev_notes notes = {0};
+  char json[1024];
+  snprintf(json, sizeof json,
+           "{\"embeddings\": [{\"tensorName\": \"subwords\", \"tensorShape\": [7928, 16],\n"
+           "  \"tensorPath\": \"%s/vecs.tsv\", \"metadataPath\": \"%s/meta.tsv\"}]}",
+           SUBWORDS, SUBWORDS);
+  const char *cfg = test_write_file("standalone_config.json", json, strlen(json));
+  ev_dataset *ds = NULL;
+  ASSERT_OK(ev_dataset_load(cfg, NULL, &ds, &notes, &err), &err);
+  ASSERT_EQ(ds->x->n_rows, 7928);
+  ASSERT_EQ(ds->x->n_cols, 16);
+  ASSERT_NEAR(ds->x->data[0], 0.15633065f, 1e-7);
+  ASSERT_NEAR(ds->x->data[2], -0.10570898f, 1e-7);
+  ASSERT_EQ(ev_table_n_rows(ds->meta), 7928);
+  ASSERT_STR_EQ(ev_table_cell(ds->meta, 0, 0), "the_");
+  ev_dataset_free(ds);
+  /* malformed JSON: line and column */
+  const char *bad = test_write_file("bad_config.json", "{\"embeddings\": [\n  {\"tensorName\": \"x\",}\n]}", 42);
+  ASSERT_ERR(ev_dataset_load(bad, NULL, &ds, &notes, &err), EV_EFORMAT, &err, "bad_config.json:2:22: expected a \"key\"");
+  const char *url = test_write_file("url_config.json", "{\"embeddings\": [{\"tensorPath\": \"https://x/v.tsv\"}]}", 51);
+  ASSERT_ERR(ev_dataset_load(url, NULL, &ds, &notes, &err), EV_EUNSUPPORTED, &err, "download it");
+}
+
 int main(int argc, char **argv) {
   static const test_case tests[] = {
       {"crc32c_known_values", crc32c_known_values},
@@ -389,6 +534,9 @@ int main(int argc, char **argv) {
       {"pbtxt_syntax", pbtxt_syntax},
       {"tutorial_log_dir", tutorial_log_dir},
       {"fixture_log_dirs_with_metadata", fixture_log_dirs_with_metadata},
+      {"export_round_trip", export_round_trip},
+      {"sprite_refusals", sprite_refusals},
+      {"standalone_config", standalone_config},
   };
   return test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
 }

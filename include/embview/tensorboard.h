@@ -156,6 +156,49 @@ void ev_tb_logdir_free(ev_tb_logdir *l);
 /* Vectors and metadata of one embedding. */
 int ev_tb_embedding_load(const ev_tb_embedding *e, ev_dataset **out, ev_notes *notes, ev_error *err);
 
+/* ---- sprites ---- */
+
+/* Per-point thumbnails: n images of w x h straight (not premultiplied) RGBA. */
+typedef struct ev_thumbnails {
+  int64_t n;
+  int w, h;
+  unsigned char *rgba;  /* n x h x w x 4 */
+} ev_thumbnails;
+
+/* Cut a PNG sprite sheet into n_points thumbnails of cell_w x cell_h in
+ * TensorBoard's order (point i: column i mod C, row i / C, C = width /
+ * cell_w, from the top left).  Sheets over 8192 pixels a side (TensorBoard's
+ * limit) are refused before decoding; a sheet with fewer cells than points is
+ * EV_EMISMATCH. */
+int ev_sprite_read(const char *path, int64_t n_points, int cell_w, int cell_h, ev_thumbnails **out, ev_error *err);
+void ev_thumbnails_free(ev_thumbnails *t);
+
+/* A square sprite sheet of image-shaped vectors (x's image shape), grey
+ * levels from the data's range (0..255 kept as is), empty cells transparent;
+ * written atomically.  The cell size is returned. */
+int ev_sprite_write(const char *path, const ev_matrix *x, int *cell_w, int *cell_h, ev_error *err);
+
+/* ---- export ---- */
+
+typedef struct ev_tb_export_options {
+  const char *tensor_name;   /* default "embedding" */
+  int standalone;            /* the standalone projector's files instead of a log dir */
+  int force;                 /* allow a non-empty output directory */
+  int sprite;                /* 1: a sprite sheet when the vectors are images (default), 0: none */
+} ev_tb_export_options;
+
+void ev_tb_export_options_default(ev_tb_export_options *o);
+
+/* Write ds as a TensorBoard log dir (a V2 checkpoint with its `checkpoint`
+ * state file, metadata.tsv, sprite.png, projector_config.pbtxt) or as the
+ * standalone projector's files (tensors.bytes, metadata.tsv, sprite.png,
+ * projector_config.json).  Metadata follow the projector's header rule (a
+ * header row only with several columns); values that would break its parser
+ * (TAB, newline, a blank single-column value) are adjusted with a note.
+ * The directory is created; an existing non-empty one needs `force`. */
+int ev_tb_export(const char *dir, const ev_dataset *ds, const ev_tb_export_options *o, ev_notes *notes,
+                 ev_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,6 +46,7 @@ double cli_now(void);
 int cmd_info(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
 int cmd_knn(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif
 

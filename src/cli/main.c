@@ -13,12 +13,14 @@ static const char *usage_text =
     "commands:\n"
     "  info FILE                      shape, type, value range and metadata of an input\n"
     "  knn FILE -k K [-o GRAPH.npz]   k-nearest-neighbour graph (exact or approximate)\n"
-    "  embed FILE --method pca -o OUT project to 2-D/3-D (or k-D) and write .npy or .tsv\n"
+    "  embed FILE --method M -o OUT   project (pca, tsne, umap) and write .npy or .tsv\n"
+    "  export FILE --tensorboard DIR  write a TensorBoard log dir (or --standalone DIR)\n"
     "\n"
     "  embview <command> --help       options of a command\n"
     "  embview --version              version and linear-algebra backend\n"
     "\n"
-    "inputs: IDX (.gz), NPY, NPZ, TSV, CSV; metadata TSV; labels as IDX/NPY/text.\n"
+    "inputs: IDX (.gz), NPY, NPZ, TSV, CSV, TensorBoard log dirs and checkpoints;\n"
+    "        metadata TSV; labels as IDX/NPY/text.\n"
     "exit status: 0 ok, 1 failure, 2 usage error, 3 input error, 4 output error, 130 interrupted\n";
 
 void cli_common_init(cli_common *c) {
@@ -81,6 +83,7 @@ int main(int argc, char **argv) {
       if (!strcmp(argv[2], "info")) return cmd_info(2, sub);
       if (!strcmp(argv[2], "embed")) return cmd_embed(2, sub);
       if (!strcmp(argv[2], "knn")) return cmd_knn(2, sub);
+      if (!strcmp(argv[2], "export")) return cmd_export(2, sub);
     }
     fputs(usage_text, stdout);
     return EXIT_OK;
@@ -93,5 +96,6 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "info")) return cmd_info(argc - 1, argv + 1);
   if (!strcmp(cmd, "embed")) return cmd_embed(argc - 1, argv + 1);
   if (!strcmp(cmd, "knn")) return cmd_knn(argc - 1, argv + 1);
+  if (!strcmp(cmd, "export")) return cmd_export(argc - 1, argv + 1);
   return cli_fail(EXIT_USAGE, "unknown command '%s' (commands: info, knn, embed; see embview --help)", cmd);
 }

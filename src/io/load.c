@@ -36,7 +36,8 @@ static int ends_with(const char *s, const char *suffix) {
 
 int ev_format_detect(const char *path, ev_format *out, ev_error *err) {
   struct stat st;
-  if ((stat(path, &st) == 0 && S_ISDIR(st.st_mode)) || ends_with(path, ".pbtxt") || ends_with(path, ".index")) {
+  if ((stat(path, &st) == 0 && S_ISDIR(st.st_mode)) || ends_with(path, ".pbtxt") || ends_with(path, ".index") ||
+      ends_with(path, ".json")) {
     *out = EV_FORMAT_TENSORBOARD;
     return EV_OK;
   }

@@ -7,10 +7,13 @@
 #include "embview/io.h"
 
 /* A projector tensor file (tensor_path / tensorPath): TSV text, or raw
- * little-endian float32 when the file is not text, which needs n_cols
- * (from tensor_shape). */
-int ev__tb_tensor_file_read(const char *path, int64_t n_cols, ev_matrix **out, ev_source_info *info, ev_notes *notes,
-                            ev_error *err);
+ * little-endian float32, which needs n_cols (from tensor_shape).  binary:
+ * 1 = raw float32, 0 = decide as TensorBoard does (raw when not UTF-8). */
+int ev__tb_tensor_file_read(const char *path, int64_t n_cols, int binary, ev_matrix **out, ev_source_info *info,
+                            ev_notes *notes, ev_error *err);
+
+/* The standalone projector's JSON config; `tensor` picks by tensorName. */
+int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **out, ev_notes *notes, ev_error *err);
 
 /* ev_dataset_load's TensorBoard branch: a log dir, a projector_config.pbtxt
  * (its folder) or a checkpoint (PREFIX.index); `tensor` picks the embedding. */

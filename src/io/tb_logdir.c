@@ -470,7 +470,7 @@ int ev_tb_embedding_load(const ev_tb_embedding *e, ev_dataset **out, ev_notes *n
     }
     ev_tf_checkpoint_free(c);
   } else {
-    rc = ev__tb_tensor_file_read(e->tensor_path, e->n_cols, &ds->x, &ds->source, notes, err);
+    rc = ev__tb_tensor_file_read(e->tensor_path, e->n_cols, 0, &ds->x, &ds->source, notes, err);
   }
   if (!rc && e->metadata_path) rc = ev_metadata_read(e->metadata_path, ds->x->n_rows, &ds->meta, notes, err);
   if (rc) {
@@ -490,6 +490,7 @@ static int matches(const ev_tb_embedding *e, const char *want) {
 int ev__tb_load(const char *path, const char *tensor, ev_dataset **out, ev_notes *notes, ev_error *err) {
   *out = NULL;
   size_t n = strlen(path);
+  if (n > 5 && !strcmp(path + n - 5, ".json")) return ev__tb_standalone_load(path, tensor, out, notes, err);
   if (n > 6 && !strcmp(path + n - 6, ".index")) { /* a checkpoint by itself */
     char *prefix = ev__strdup(path);
     if (!prefix) return ev__err(err, EV_ENOMEM, "input: out of memory");

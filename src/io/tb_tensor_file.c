@@ -24,8 +24,8 @@ static int looks_like_text(const unsigned char *p, size_t n) {
   return 1;
 }
 
-int ev__tb_tensor_file_read(const char *path, int64_t n_cols, ev_matrix **out, ev_source_info *info, ev_notes *notes,
-                            ev_error *err) {
+int ev__tb_tensor_file_read(const char *path, int64_t n_cols, int binary, ev_matrix **out, ev_source_info *info,
+                            ev_notes *notes, ev_error *err) {
   *out = NULL;
   uint64_t size;
   int rc = ev__file_stat(path, "tensor file", &size, err);
@@ -34,7 +34,7 @@ int ev__tb_tensor_file_read(const char *path, int64_t n_cols, ev_matrix **out, e
   FILE *f = fopen(path, "rb");
   if (!f) return ev__err(err, EV_EIO, "tensor file %s: cannot open", path);
   size_t got = fread(head, 1, sizeof head, f);
-  if (looks_like_text(head, got)) {
+  if (!binary && looks_like_text(head, got)) {
     fclose(f);
     ev_text_options opts = {'\t', 0};
     return ev_text_tensor_read(path, &opts, out, NULL, info, notes, err);

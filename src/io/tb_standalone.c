@@ -1,0 +1,107 @@
+/* tb_standalone.c — the standalone projector's JSON config (formats doc
+ * §12): embeddings[] with tensorName, tensorShape, tensorPath (TSV, or raw
+ * float32 when it ends in .bytes), metadataPath.  Paths are taken relative
+ * to the JSON file's folder (the web projector resolves them against its
+ * page; URLs are refused with a hint). */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/file.h"
+#include "core/internal.h"
+#include "io/json.h"
+#include "io/tb_internal.h"
+
+static char *beside(const char *json_path, const char *rel) {
+  if (rel[0] == '/') return ev__strdup(rel);
+  const char *slash = strrchr(json_path, '/');
+  size_t dlen = slash ? (size_t)(slash - json_path) + 1 : 0;
+  size_t n = dlen + strlen(rel) + 1;
+  char *p = ev__malloc(n);
+  if (p) {
+    memcpy(p, json_path, dlen);
+    memcpy(p + dlen, rel, strlen(rel) + 1);
+  }
+  return p;
+}
+
+static const char *string_of(const ev__json *e, const char *key) {
+  const ev__json *v = ev__json_get(e, key);
+  return v && v->type == EV__JSON_STRING ? v->string : NULL;
+}
+
+int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **out, ev_notes *notes, ev_error *err) {
+  *out = NULL;
+  ev__buf text = {0};
+  ev__json *root = NULL;
+  ev_dataset *ds = NULL;
+  char *tpath = NULL, *mpath = NULL;
+  int rc = ev__file_read_all(path, "projector config", (size_t)16 << 20, &text, err);
+  if (!rc) rc = ev__json_parse(text.data ? (const char *)text.data : "", text.len, path, &root, err);
+  if (rc) goto done;
+  const ev__json *list = ev__json_get(root, "embeddings");
+  if (!list || list->type != EV__JSON_ARRAY || list->n == 0) {
+    rc = ev__err(err, EV_EFORMAT, "%s: no \"embeddings\" array", path);
+    goto done;
+  }
+  const ev__json *e = NULL;
+  for (int i = 0; i < list->n && !e; i++) {
+    const char *name = string_of(&list->items[i], "tensorName");
+    if (!tensor || (name && !strcmp(name, tensor))) e = &list->items[i];
+  }
+  if (!e) {
+    rc = ev__err(err, EV_ENOTFOUND, "%s: no embedding with tensorName '%s'", path, tensor);
+    goto done;
+  }
+  if (!tensor && list->n > 1)
+    ev__note(notes, "%s holds %d embeddings; loading the first (choose with --tensor)", path, list->n);
+  const char *tp = string_of(e, "tensorPath"), *mp = string_of(e, "metadataPath");
+  if (!tp) {
+    rc = ev__err(err, EV_EFORMAT, "%s: the embedding has no \"tensorPath\"", path);
+    goto done;
+  }
+  if (!strncmp(tp, "http://", 7) || !strncmp(tp, "https://", 8)) {
+    rc = ev__err(err, EV_EUNSUPPORTED, "%s: tensorPath is a URL (%s); download it and give the file's path", path, tp);
+    goto done;
+  }
+  int64_t shape[2] = {0, 0};
+  const ev__json *sh = ev__json_get(e, "tensorShape");
+  if (sh && sh->type == EV__JSON_ARRAY && sh->n == 2 && sh->items[0].type == EV__JSON_NUMBER &&
+      sh->items[1].type == EV__JSON_NUMBER && sh->items[0].number >= 0 && sh->items[1].number >= 1 &&
+      sh->items[1].number < 1e9 && sh->items[0].number < 1e15) {
+    shape[0] = (int64_t)sh->items[0].number;
+    shape[1] = (int64_t)sh->items[1].number;
+  }
+  tpath = beside(path, tp);
+  ds = ev__calloc(1, sizeof *ds);
+  if (!tpath || !ds || !(ds->path = ev__strdup(path))) {
+    rc = ev__err(err, EV_ENOMEM, "%s: out of memory", path);
+    goto done;
+  }
+  size_t tl = strlen(tp);
+  int binary = tl > 6 && !strcmp(tp + tl - 6, ".bytes");
+  rc = ev__tb_tensor_file_read(tpath, shape[1], binary, &ds->x, &ds->source, notes, err);
+  if (rc) goto done;
+  ds->source.format = EV_FORMAT_TENSORBOARD;
+  if (binary && shape[0] && ds->x->n_rows < shape[0])
+    ev__note(notes, "%s: tensorShape says %lld points, %s holds %lld", path, (long long)shape[0], tpath,
+             (long long)ds->x->n_rows);
+  if (mp) {
+    if (!strncmp(mp, "http://", 7) || !strncmp(mp, "https://", 8)) {
+      ev__note(notes, "%s: metadataPath is a URL (%s); loaded without metadata", path, mp);
+    } else if (!(mpath = beside(path, mp))) {
+      rc = ev__err(err, EV_ENOMEM, "%s: out of memory", path);
+    } else {
+      rc = ev_metadata_read(mpath, ds->x->n_rows, &ds->meta, notes, err);
+    }
+  }
+done:
+  ev__free(tpath);
+  ev__free(mpath);
+  ev__json_free(root);
+  ev__buf_free(&text);
+  if (rc)
+    ev_dataset_free(ds);
+  else
+    *out = ds;
+  return rc;
+}
