@@ -81,6 +81,7 @@ int ev__buf_reserve(ev__buf *b, size_t extra) {
 }
 
 int ev__buf_append(ev__buf *b, const void *p, size_t n) {
+  if (n == 0) return EV_OK; /* also when nothing is allocated yet: memcpy wants real pointers */
   int rc = ev__buf_reserve(b, n);
   if (rc) return rc;
   memcpy(b->data + b->len, p, n);
