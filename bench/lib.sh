@@ -2,7 +2,20 @@
 #   bench_run NAME CMD...   run a whole process under GNU time into $out/NAME.{time,log}
 #   bench_table ROWS...     markdown table of wall time, peak RSS, 10-NN accuracy and
 #                           recall for rows named TOOL_SET_Nd (output $out/ROW.npy or .tsv)
-# Callers set: out (output folder), images/labels (associative arrays by set name).
+#   bench_setup             threads, the data sets (images/labels by set name), machine line
+# Callers set: out (output folder) and declare images/labels (associative arrays).
+
+bench_setup() {
+  local data
+  data=$(/usr/bin/python3 bench/prepare_data.py bench/data)
+  threads=${THREADS:-2}
+  export OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads
+  echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; threads: $threads"
+  images[mnist10k]=data/mnist10k-images-idx3-ubyte.gz
+  labels[mnist10k]=data/mnist10k-labels-idx1-ubyte.gz
+  images[fashion70k]=$data/fashion70k-images-idx3-ubyte
+  labels[fashion70k]=$data/fashion70k-labels-idx1-ubyte
+}
 
 bench_run() {
   local name=$1; shift

@@ -14,16 +14,8 @@ build=${1:-build}
 exe="$build/embview"
 out=bench/out/umap
 mkdir -p "$out"
-data=$(/usr/bin/python3 bench/prepare_data.py bench/data)
-threads=${THREADS:-2}
-export OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads
-
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; threads: $threads"
 declare -A images labels
-images[mnist10k]=data/mnist10k-images-idx3-ubyte.gz
-labels[mnist10k]=data/mnist10k-labels-idx1-ubyte.gz
-images[fashion70k]=$data/fashion70k-images-idx3-ubyte
-labels[fashion70k]=$data/fashion70k-labels-idx1-ubyte
+bench_setup
 rows=""
 for s in ${SETS:-mnist10k fashion70k}; do
   for d in 2 3; do

@@ -6,12 +6,8 @@ path <- args[1]
 out <- args[2]
 dims <- if (length(args) > 2) as.integer(args[3]) else 2L
 sgd <- if (length(args) > 3) as.integer(args[4]) else 0L
-con <- if (grepl("\\.gz$", path)) gzfile(path, "rb") else file(path, "rb")
-magic <- readBin(con, "integer", n = 1, size = 4, endian = "big")
-d <- readBin(con, "integer", n = 3, size = 4, endian = "big")
-x <- readBin(con, "integer", n = d[1] * d[2] * d[3], size = 1, signed = FALSE)
-close(con)
-x <- matrix(as.numeric(x), nrow = d[1], byrow = TRUE)
+source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(), value = TRUE))), "read_idx.R"))
+x <- read_idx(path)
 set.seed(0)
 y <- uwot::umap(x, n_neighbors = 15, min_dist = 0.1, n_components = dims, n_threads = 2,
                 n_sgd_threads = sgd)

@@ -131,5 +131,9 @@ ev_matrix *test_mnist_rows(int64_t from, int64_t n);
 /* Leave-one-out 10-NN label accuracy of an embedding y of x (10 classes),
  * and the share of x's 10 nearest neighbours that stay among y's 10. */
 void test_embed_quality(const ev_matrix *x, const ev_matrix *y, const int32_t *labels, double *acc, double *recall);
+/* Share of new points whose 10 nearest reference points on the map (y_old)
+ * vote for the new point's label (10 classes); -1 on failure. */
+double test_placed_accuracy(const ev_matrix *y_old, const int32_t *labels_old, const ev_matrix *y_new,
+                            const int32_t *labels_new);
 
 #endif

@@ -147,3 +147,22 @@ static void test_release_shared(void) {
   mnist = NULL;
   mnist_labels = NULL;
 }
+
+double test_placed_accuracy(const ev_matrix *y_old, const int32_t *labels_old, const ev_matrix *y_new,
+                            const int32_t *labels_new) {
+  ev_error err = {0};
+  ev_knn_params kp = ev_knn_params_default();
+  kp.k = 10;
+  ev_knn_graph *g = NULL;
+  if (ev_knn_query(y_old, y_new, &kp, &g, &err)) return -1;
+  int64_t right = 0;
+  for (int64_t i = 0; i < y_new->n_rows; i++) {
+    int votes[10] = {0}, best = 0;
+    for (int t = 0; t < 10; t++) votes[labels_old[g->indices[i * 10 + t]]]++;
+    for (int c = 1; c < 10; c++)
+      if (votes[c] > votes[best]) best = c;
+    right += best == labels_new[i];
+  }
+  ev_knn_graph_free(g);
+  return (double)right / (double)y_new->n_rows;
+}

@@ -94,27 +94,48 @@ static int on_iteration(void *user, int iter, double kl, const float *y, int64_t
   return w->bar.fn(w->bar.user, stage, (double)iter / w->n_iter);
 }
 
+/* --reference X --reference-map Y: FILE's points placed into that map. */
+typedef int (*transform_fn)(const ev_matrix *x_old, const ev_matrix *y_old, const ev_matrix *x_new,
+                            const void *params, ev_matrix **y_new, ev_error *err);
+
+static int tsne_transform(const ev_matrix *xo, const ev_matrix *yo, const ev_matrix *xn, const void *p,
+                          ev_matrix **out, ev_error *err) {
+  return ev_tsne_transform(xo, yo, xn, p, out, err);
+}
+
+static int umap_transform(const ev_matrix *xo, const ev_matrix *yo, const ev_matrix *xn, const void *p,
+                          ev_matrix **out, ev_error *err) {
+  return ev_umap_transform(xo, yo, xn, p, out, err);
+}
+
+static int run_transform(const embed_job *job, const ev_matrix *x, const char *name, transform_fn fn,
+                         const void *params, ev_matrix **y) {
+  ev_matrix *ref_x = NULL, *ref_y = NULL;
+  ev_error err = {0};
+  int status = load_reference(job, &ref_x, &ref_y);
+  if (!status) {
+    int rc = fn(ref_x, ref_y, x, params, y, &err);
+    cli_progress_done();
+    if (rc)
+      status = cli_fail_ev(&err, fail_status(rc));
+    else
+      printf("%s: placed %lld points into a %lld-point %lld-D map\n", name, (long long)x->n_rows,
+             (long long)ref_y->n_rows, (long long)ref_y->n_cols);
+  }
+  ev_matrix_free(ref_x);
+  ev_matrix_free(ref_y);
+  return status;
+}
+
 int embed_run_tsne(embed_job *job, const ev_matrix *x, ev_matrix **y) {
   ev_tsne_params *tp = &job->tp;
   ev_error err = {0};
-  ev_matrix *init_y = NULL, *ref_x = NULL, *ref_y = NULL;
+  ev_matrix *init_y = NULL;
   ev_knn_graph *graph = NULL;
   int status = EXIT_OK, rc;
   tp->n_threads = job->c.n_threads;
   tp->progress = cli_progress();
-  if (job->ref_path) {
-    status = load_reference(job, &ref_x, &ref_y);
-    if (status) goto done;
-    rc = ev_tsne_transform(ref_x, ref_y, x, tp, y, &err);
-    cli_progress_done();
-    if (rc) {
-      status = cli_fail_ev(&err, fail_status(rc));
-      goto done;
-    }
-    printf("tsne: placed %lld points into a %lld-point %lld-D map\n", (long long)x->n_rows,
-           (long long)ref_y->n_rows, (long long)ref_y->n_cols);
-    goto done;
-  }
+  if (job->ref_path) return run_transform(job, x, "tsne", tsne_transform, tp, y);
   tp->n_dims = (int)job->dims;
   tp->seed = job->seed;
   tp->knn.seed = job->seed;
@@ -148,8 +169,6 @@ int embed_run_tsne(embed_job *job, const ev_matrix *x, ev_matrix **y) {
          info.seconds_affinities, info.seconds_optimize, info.learning_rate);
 done:
   ev_matrix_free(init_y);
-  ev_matrix_free(ref_x);
-  ev_matrix_free(ref_y);
   ev_knn_graph_free(graph);
   return status;
 }
@@ -157,26 +176,14 @@ done:
 int embed_run_umap(embed_job *job, const ev_matrix *x, ev_matrix **y) {
   ev_umap_params *up = &job->up;
   ev_error err = {0};
-  ev_matrix *init_y = NULL, *ref_x = NULL, *ref_y = NULL;
+  ev_matrix *init_y = NULL;
   ev_knn_graph *graph = NULL;
   int status = EXIT_OK, rc;
   up->n_threads = job->c.n_threads;
   up->progress = cli_progress();
   up->seed = job->seed;
   up->knn.seed = job->seed;
-  if (job->ref_path) {
-    status = load_reference(job, &ref_x, &ref_y);
-    if (status) goto done;
-    rc = ev_umap_transform(ref_x, ref_y, x, up, y, &err);
-    cli_progress_done();
-    if (rc) {
-      status = cli_fail_ev(&err, fail_status(rc));
-      goto done;
-    }
-    printf("umap: placed %lld points into a %lld-point %lld-D map\n", (long long)x->n_rows,
-           (long long)ref_y->n_rows, (long long)ref_y->n_cols);
-    goto done;
-  }
+  if (job->ref_path) return run_transform(job, x, "umap", umap_transform, up, y);
   up->n_dims = (int)job->dims;
   if (!strcmp(job->init, "spectral")) {
     up->init = EV_UMAP_INIT_SPECTRAL;
@@ -214,8 +221,6 @@ int embed_run_umap(embed_job *job, const ev_matrix *x, ev_matrix **y) {
          info.seconds_knn, info.seconds_graph, info.seconds_init, info.seconds_optimize, (long long)info.n_edges);
 done:
   ev_matrix_free(init_y);
-  ev_matrix_free(ref_x);
-  ev_matrix_free(ref_y);
   ev_knn_graph_free(graph);
   return status;
 }
