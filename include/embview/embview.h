@@ -18,6 +18,7 @@
 #include "embview/tsne.h"
 #include "embview/umap.h"
 #include "embview/tensorboard.h"
+#include "embview/analysis.h"
 
 #define EV_VERSION_MAJOR 0
 #define EV_VERSION_MINOR 1

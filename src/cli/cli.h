@@ -47,6 +47,7 @@ int cmd_info(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
 int cmd_knn(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 #endif
 
