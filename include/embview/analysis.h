@@ -50,9 +50,8 @@ int ev_map_quality_compute(const ev_matrix *x, const ev_matrix *y, const int32_t
  *                    neighbours in class b (b != a)
  *   confusion[a][b]  leave-one-out k-NN classifier: points of class a whose
  *                    neighbour vote (ties to the smaller class) is b
- *   pair score       for a < b, the share of the two classes' neighbour
- *                    links that cross between them:
- *                    (n_a share[a][b] + n_b share[b][a]) / (n_a + n_b)
+ *   pair score       for a < b, sqrt(share[a][b] share[b][a]): how much
+ *                    the two classes mix, both ways
  * Points with a negative code (no label) neither vote nor are counted. */
 typedef struct ev_overlap_pair {
   int a, b;                 /* a < b */
@@ -76,9 +75,9 @@ typedef struct ev_overlap {
 
 /* g: the input space's kNN graph; map_g (optional): the map's kNN graph,
  * for each pair's map_score and verdict: a pair overlaps in a space when
- * its score is at least `threshold` (0 = default 0.005, half a percent of
- * the links); "real" when it overlaps in both, "map artefact" when only on
- * the map with a map score at least twice the input score, "hidden" when
+ * its score is at least `threshold` (0 = default 0.005); "real" when it
+ * overlaps in both, "map artefact" when only on the map with a map score at
+ * least twice the input score, "hidden" when
  * only in the input space with an input score at least twice the map's,
  * else "none".  labels: N codes, n_classes > max code. */
 int ev_overlap_compute(const ev_knn_graph *g, const ev_knn_graph *map_g, const int32_t *labels, int n_classes,
