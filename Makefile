@@ -53,6 +53,7 @@ bench: build
 	@bench/run_knn.sh $(BUILD)
 	@bench/run_tsne.sh $(BUILD)
 	@bench/run_umap.sh $(BUILD)
+	@bench/run_analyze.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-clang build-noomp

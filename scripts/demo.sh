@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The demo: MNIST-10k (in data/): what it holds, a 2-D PCA, its kNN graph,
-# 2-D t-SNE and UMAP maps.  Later stages add the report and the viewer.
+# 2-D t-SNE and UMAP maps, the class-overlap analysis of the UMAP map, and a
+# TensorBoard log dir with the t-SNE map as metadata columns.  Later stages
+# add the report and the viewer.
 set -euo pipefail
 build=${1:-build}
 exe="$build/embview"
@@ -19,8 +21,17 @@ echo
 echo
 "$exe" embed data/mnist10k-images-idx3-ubyte.gz --method umap -o "$out/mnist10k-umap2.npy"
 echo
+"$exe" analyze data/mnist10k-images-idx3-ubyte.gz --labels data/mnist10k-labels-idx1-ubyte.gz \
+  --embedding "$out/mnist10k-umap2.npy" --json "$out/mnist10k-analysis.json"
+echo
+rm -rf "$out/mnist10k-logdir"
+"$exe" export data/mnist10k-images-idx3-ubyte.gz --labels data/mnist10k-labels-idx1-ubyte.gz \
+  --projection "$out/mnist10k-tsne2.npy:tsne" --tensorboard "$out/mnist10k-logdir"
+echo
 echo "2-D PCA coordinates: $out/mnist10k-pca2.npy (float32, 10000 x 2) and $out/mnist10k-pca2.tsv"
 echo "2-D t-SNE map: $out/mnist10k-tsne2.npy (float32, 10000 x 2)"
 echo "2-D UMAP map: $out/mnist10k-umap2.npy (float32, 10000 x 2)"
 echo "15-nearest-neighbour graph: $out/mnist10k-knn15.npz (indices, distances)"
 echo "labels for colouring: data/mnist10k-labels-idx1-ubyte.gz"
+echo "class overlaps and map quality: $out/mnist10k-analysis.json"
+echo "TensorBoard log dir (tensorboard --logdir $out/mnist10k-logdir, or embview info on it): $out/mnist10k-logdir"

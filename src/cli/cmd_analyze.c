@@ -12,10 +12,11 @@
 static const char *help_text =
     "usage: embview analyze FILE (--labels L | --metadata M) [--embedding Y.npy] [options]\n"
     "\n"
-    "Ranks the class pairs that overlap in the input space (share of k-NN links\n"
-    "that cross between two classes), with the leave-one-out k-NN confusion; with\n"
-    "a map, classes each pair as real, map artefact or hidden, and measures the\n"
-    "map's trustworthiness, continuity, k-NN recall and accuracy.\n"
+    "Ranks the class pairs that overlap in the input space (geometric mean of the\n"
+    "share of each class's k nearest neighbours in the other), with the\n"
+    "leave-one-out k-NN confusion; with a map, classes each pair as real, map\n"
+    "artefact or hidden, and measures the map's trustworthiness, continuity,\n"
+    "k-NN recall and accuracy.\n"
     "\n"
     "options:\n"
     "  --label-column NAME  metadata column with the classes (default: the label column)\n"
@@ -185,7 +186,7 @@ int cmd_analyze(int argc, char **argv) {
   for (int a = 0; a < lab->n_classes; a++) right += o->confusion[(size_t)a * lab->n_classes + a];
   printf("leave-one-out %d-NN accuracy in the input space: %.4f\n", (int)k,
          (double)right / (double)(n - lab->n_missing));
-  printf("\nclass pairs that overlap most (share of neighbour links crossing between them):\n");
+  printf("\nclass pairs that overlap most (how much of each one's neighbourhoods the other fills):\n");
   for (int p = 0; p < o->n_pairs && p < top; p++) {
     const ev_overlap_pair *pr = &o->pairs[p];
     printf("  %2d. %s - %s  %.4f", p + 1, lab->class_names[pr->a], lab->class_names[pr->b], pr->score);
