@@ -382,10 +382,10 @@ int ev_tf_tensor_read(const ev_tf_checkpoint *c, const ev_tf_tensor *t, ev_matri
                    c->prefix, t->name, (long long)t->size, n_elems < 0 ? -1LL : (long long)(n_elems * (int64_t)esz));
   size_t plen = strlen(c->prefix) + 32;
   char *path = ev__malloc(plen);
-  unsigned char *bytes = ev__malloc(want ? want : 1);
+  unsigned char *bytes = NULL;
   FILE *fp = NULL;
   int rc = EV_OK;
-  if (!path || !bytes) {
+  if (!path) {
     rc = ev__err(err, EV_ENOMEM, "checkpoint %s: out of memory for tensor '%s' (%lld bytes)", c->prefix, t->name,
                  (long long)t->size);
     goto done;
@@ -398,6 +398,12 @@ int ev_tf_tensor_read(const ev_tf_checkpoint *c, const ev_tf_tensor *t, ev_matri
     rc = ev__err(err, EV_EFORMAT,
                  "checkpoint data %s: tensor '%s' needs bytes %lld..%lld but the file has %llu (truncated?)", path,
                  t->name, (long long)t->offset, (long long)(t->offset + t->size), (unsigned long long)fsize);
+    goto done;
+  }
+  /* allocated only once the data file is known to hold that many bytes */
+  if (!(bytes = ev__malloc(want ? want : 1))) {
+    rc = ev__err(err, EV_ENOMEM, "checkpoint %s: out of memory for tensor '%s' (%lld bytes)", c->prefix, t->name,
+                 (long long)t->size);
     goto done;
   }
   fp = fopen(path, "rb");
