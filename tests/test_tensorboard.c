@@ -421,6 +421,9 @@ TEST(export_round_trip) {
   ASSERT_TRUE(l->embeddings[0].sprite_path != NULL);
   ASSERT_EQ(l->embeddings[0].sprite_dim[0], 28);
   ev_thumbnails *t = NULL;
+  ASSERT_OK(ev_tb_sprite_check(&l->embeddings[0], &t, &err), &err);
+  ASSERT_EQ(t->n, 2000);
+  ev_thumbnails_free(t);
   ASSERT_OK(ev_sprite_read(l->embeddings[0].sprite_path, 2000, 28, 28, &t, &err), &err);
   for (int i = 0; i < 2000; i += 199)
     for (int p = 0; p < 784; p += 13) {
@@ -524,6 +527,25 @@ TEST(standalone_config) {
   ASSERT_ERR(ev_dataset_load(url, NULL, &ds, &notes, &err), EV_EUNSUPPORTED, &err, "download it");
 }
 
+
+TEST(bookmarks) {
+  ev_error err = {0};
+  const char *good = "[{\"label\": \"fours and nines\", \"projections\": [{\"tsne-0\": 1.5}]},\n {\"selectedPoints\": [1]}]";
+  const char *p = test_write_file("bookmarks.json", good, strlen(good));
+  ev_tb_bookmarks *b = NULL;
+  ASSERT_OK(ev_tb_bookmarks_read(p, &b, &err), &err);
+  ASSERT_EQ(b->n, 2);
+  ASSERT_STR_EQ(b->labels[0], "fours and nines");
+  ASSERT_STR_EQ(b->labels[1], "");
+  ev_tb_bookmarks_free(b);
+  p = test_write_file("bookmarks_bad.json", "{\"label\": 1}", 12);
+  ASSERT_ERR(ev_tb_bookmarks_read(p, &b, &err), EV_EFORMAT, &err, "expected a JSON array");
+  p = test_write_file("bookmarks_bad2.json", "[1, 2]", 6);
+  ASSERT_ERR(ev_tb_bookmarks_read(p, &b, &err), EV_EFORMAT, &err, "state 0 is not an object");
+  p = test_write_file("bookmarks_bad3.json", "[{\"label\": \"x\"", 14);
+  ASSERT_ERR(ev_tb_bookmarks_read(p, &b, &err), EV_EFORMAT, &err, "bookmarks_bad3.json:1:15");
+}
+
 int main(int argc, char **argv) {
   static const test_case tests[] = {
       {"crc32c_known_values", crc32c_known_values},
@@ -537,6 +559,7 @@ int main(int argc, char **argv) {
       {"export_round_trip", export_round_trip},
       {"sprite_refusals", sprite_refusals},
       {"standalone_config", standalone_config},
+      {"bookmarks", bookmarks},
   };
   return test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
 }

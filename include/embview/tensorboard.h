@@ -122,6 +122,8 @@ int ev_tb_checkpoint_state_read(const char *path, char **model_checkpoint_path, 
 
 /* ---- log directories ---- */
 
+typedef struct ev_thumbnails ev_thumbnails;
+
 /* One embedding of a log dir, its files resolved (NULL when absent). */
 typedef struct ev_tb_embedding {
   char *run;               /* "." for the log dir itself, else the sub-directory */
@@ -153,17 +155,34 @@ typedef struct ev_tb_logdir {
 int ev_tb_logdir_open(const char *dir, ev_tb_logdir **out, ev_notes *notes, ev_error *err);
 void ev_tb_logdir_free(ev_tb_logdir *l);
 
+/* The embedding's sprite cut into its thumbnails (one per point; the
+ * config's single_image_dim and the checkpoint's row count). */
+int ev_tb_sprite_check(const ev_tb_embedding *e, ev_thumbnails **out, ev_error *err);
+
 /* Vectors and metadata of one embedding. */
 int ev_tb_embedding_load(const ev_tb_embedding *e, ev_dataset **out, ev_notes *notes, ev_error *err);
+
+/* ---- bookmarks ---- */
+
+/* A bookmarks file (formats doc §12): a JSON array of saved projector
+ * states; their labels (NULL-free, "" when a state has none).  States with
+ * per-point projections keep them in the file; embview reads the names. */
+typedef struct ev_tb_bookmarks {
+  int n;
+  char **labels;
+} ev_tb_bookmarks;
+
+int ev_tb_bookmarks_read(const char *path, ev_tb_bookmarks **out, ev_error *err);
+void ev_tb_bookmarks_free(ev_tb_bookmarks *b);
 
 /* ---- sprites ---- */
 
 /* Per-point thumbnails: n images of w x h straight (not premultiplied) RGBA. */
-typedef struct ev_thumbnails {
+struct ev_thumbnails {
   int64_t n;
   int w, h;
   unsigned char *rgba;  /* n x h x w x 4 */
-} ev_thumbnails;
+};
 
 /* Cut a PNG sprite sheet into n_points thumbnails of cell_w x cell_h in
  * TensorBoard's order (point i: column i mod C, row i / C, C = width /

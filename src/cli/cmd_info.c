@@ -34,8 +34,27 @@ static void print_log_dir(const char *path) {
     if (e->n_rows) printf("  %lld x %lld", (long long)e->n_rows, (long long)e->n_cols);
     printf("  %s", e->checkpoint ? e->checkpoint : e->tensor_path);
     if (e->metadata_path) printf("  metadata %s", e->metadata_path);
-    if (e->sprite_path) printf("  sprite %s", e->sprite_path);
     printf("\n");
+    if (e->sprite_path) {
+      ev_thumbnails *t = NULL;
+      if (ev_tb_sprite_check(e, &t, &err) == EV_OK) {
+        printf("    sprite %s: %lld thumbnails of %d x %d\n", e->sprite_path, (long long)t->n, t->w, t->h);
+        ev_thumbnails_free(t);
+      } else {
+        printf("    sprite %s: unusable: %s\n", e->sprite_path, err.msg);
+      }
+    }
+    if (e->bookmarks_path) {
+      ev_tb_bookmarks *b = NULL;
+      if (ev_tb_bookmarks_read(e->bookmarks_path, &b, &err) == EV_OK) {
+        printf("    bookmarks %s: %d saved view(s)", e->bookmarks_path, b->n);
+        for (int k = 0; k < b->n && k < 5; k++) printf("%s'%s'", k ? ", " : ": ", b->labels[k]);
+        printf("%s\n", b->n > 5 ? ", ..." : "");
+        ev_tb_bookmarks_free(b);
+      } else {
+        printf("    bookmarks %s: unusable: %s\n", e->bookmarks_path, err.msg);
+      }
+    }
   }
   ev_tb_logdir_free(l);
 }

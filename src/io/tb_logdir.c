@@ -550,3 +550,14 @@ int ev__tb_load(const char *path, const char *tensor, ev_dataset **out, ev_notes
   ev__free(dir);
   return rc;
 }
+
+int ev_tb_sprite_check(const ev_tb_embedding *e, ev_thumbnails **out, ev_error *err) {
+  *out = NULL;
+  if (!e->sprite_path) return ev__err(err, EV_ENOTFOUND, "embedding '%s' has no sprite", e->name);
+  if (e->sprite_dim[0] < 1 || e->sprite_dim[1] < 1)
+    return ev__err(err, EV_EFORMAT, "embedding '%s': the sprite has no single_image_dim", e->name);
+  if (e->sprite_dim[0] > 8192 || e->sprite_dim[1] > 8192)
+    return ev__err(err, EV_ERANGE, "embedding '%s': single_image_dim %lld x %lld is beyond 8192", e->name,
+                   (long long)e->sprite_dim[0], (long long)e->sprite_dim[1]);
+  return ev_sprite_read(e->sprite_path, e->n_rows, (int)e->sprite_dim[0], (int)e->sprite_dim[1], out, err);
+}
