@@ -84,8 +84,7 @@ TEST(overlap_agrees_with_a_classifier) {
   const ev_matrix *x = test_mnist();
   const int32_t *labels = test_mnist_labels();
   ASSERT_TRUE(x && labels);
-  ev_knn_params kp = ev_knn_params_default();
-  kp.k = 15;
+  ev_knn_params kp = ev_analysis_knn_params();
   ev_knn_graph *g = NULL;
   ASSERT_OK(ev_knn_graph_build(x, &kp, &g, &err), &err);
   ev_overlap *o = NULL;
@@ -147,11 +146,84 @@ TEST(overlap_agrees_with_a_classifier) {
   ev_knn_graph_free(g);
 }
 
+/* Flip 2% of MNIST-10k's labels to another class: the suspects must hold
+ * them (the issue's floors: 85% among the top m, and precision and recall of
+ * the automatically chosen set at least 0.75). */
+TEST(suspects_find_flipped_labels) {
+  ev_error err = {0};
+  const ev_matrix *x = test_mnist();
+  const int32_t *truth = test_mnist_labels();
+  ASSERT_TRUE(x && truth);
+  ev_knn_params kp = ev_analysis_knn_params();
+  ev_knn_graph *g = NULL;
+  ASSERT_OK(ev_knn_graph_build(x, &kp, &g, &err), &err);
+  int32_t *noisy = malloc(10000 * sizeof *noisy);
+  char *flipped = calloc(10000, 1);
+  memcpy(noisy, truth, 10000 * sizeof *noisy);
+  uint64_t state = 20261130;
+  int m = 0;
+  while (m < 200) { /* splitmix64 draws: a point, then another class */
+    uint64_t r = (state += 0x9e3779b97f4a7c15ULL);
+    r = (r ^ (r >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    r = (r ^ (r >> 27)) * 0x94d049bb133111ebULL;
+    r ^= r >> 31;
+    int i = (int)(r % 10000);
+    if (flipped[i]) continue;
+    flipped[i] = 1;
+    noisy[i] = (truth[i] + 1 + (int)((r >> 32) % 9)) % 10;
+    m++;
+  }
+  ev_suspects *s = NULL;
+  ASSERT_OK(ev_suspects_compute(g, noisy, 10, NULL, &s, &err), &err);
+  int top = 0, hit = 0;
+  for (int r = 0; r < m && r < s->n_ranked; r++) top += flipped[s->ranked[r]];
+  for (int64_t r = 0; r < s->n_flagged; r++) hit += flipped[s->ranked[r]];
+  double precision = s->n_flagged ? (double)hit / (double)s->n_flagged : 0, recall = (double)hit / m;
+  fprintf(stderr, "  %d flipped: %d in the top %d; %lld flagged (estimate %lld): precision %.3f, recall %.3f\n", m,
+          top, m, (long long)s->n_flagged, (long long)s->n_estimated, precision, recall);
+  ASSERT_TRUE(top >= 0.85 * m);
+  ASSERT_TRUE(precision >= 0.75 && recall >= 0.75);
+  /* scores and suggestions are consistent; flagged points suggest another class */
+  for (int64_t r = 0; r < s->n_ranked; r++) {
+    int32_t i = s->ranked[r];
+    ASSERT_TRUE(s->suggested[i] != noisy[i]);
+    if (r) ASSERT_TRUE(s->score[i] <= s->score[s->ranked[r - 1]]);
+  }
+  /* the thread count changes nothing */
+  ev_suspect_params sp = ev_suspect_params_default();
+  sp.n_threads = 1;
+  ev_suspects *s1 = NULL;
+  ASSERT_OK(ev_suspects_compute(g, noisy, 10, &sp, &s1, &err), &err);
+  ASSERT_EQ(s1->n_flagged, s->n_flagged);
+  ASSERT_TRUE(!memcmp(s1->score, s->score, 10000 * sizeof *s->score));
+  ev_suspects_free(s1);
+  /* unlabelled points get no score but still pass labels on */
+  for (int i = 0; i < 10000; i += 7) noisy[i] = -1;
+  ASSERT_OK(ev_suspects_compute(g, noisy, 10, NULL, &s1, &err), &err);
+  ASSERT_TRUE(isnan(s1->score[0]) && s1->suggested[0] >= 0);
+  for (int64_t r = 0; r < s1->n_ranked; r++) ASSERT_TRUE(noisy[s1->ranked[r]] >= 0);
+  ev_suspects_free(s1);
+  /* one class: nothing to suspect */
+  for (int i = 0; i < 10000; i++) noisy[i] = 0;
+  ASSERT_OK(ev_suspects_compute(g, noisy, 1, NULL, &s1, &err), &err);
+  ASSERT_EQ(s1->n_flagged, 0);
+  ASSERT_EQ(s1->n_ranked, 0);
+  ev_suspects_free(s1);
+  ASSERT_ERR(ev_suspects_compute(g, truth, 5, NULL, &s1, &err), EV_EINVAL, &err, "beyond the 5 classes");
+  sp.alpha = 1.0;
+  ASSERT_ERR(ev_suspects_compute(g, truth, 10, &sp, &s1, &err), EV_EINVAL, &err, "alpha");
+  ev_suspects_free(s);
+  free(noisy);
+  free(flipped);
+  ev_knn_graph_free(g);
+}
+
 int main(int argc, char **argv) {
   static const test_case tests[] = {
       {"trustworthiness_matches_sklearn", trustworthiness_matches_sklearn},
       {"sampled_estimates_and_knn_figures", sampled_estimates_and_knn_figures},
       {"overlap_agrees_with_a_classifier", overlap_agrees_with_a_classifier},
+      {"suspects_find_flipped_labels", suspects_find_flipped_labels},
   };
   return test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
 }
