@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The demo: MNIST-10k (in data/): what it holds, a 2-D PCA, its kNN graph,
-# 2-D t-SNE and UMAP maps, the class-overlap analysis of the UMAP map, and a
-# TensorBoard log dir with the t-SNE map as metadata columns.  Later stages
-# add the report and the viewer.
+# 2-D t-SNE and UMAP maps, the class-overlap and suspect-label analysis of the
+# UMAP map, the HTML report of the t-SNE map, and a TensorBoard log dir with
+# the t-SNE map as metadata columns.  The viewer comes later.
 set -euo pipefail
 build=${1:-build}
 exe="$build/embview"
@@ -24,6 +24,9 @@ echo
 "$exe" analyze data/mnist10k-images-idx3-ubyte.gz --labels data/mnist10k-labels-idx1-ubyte.gz \
   --embedding "$out/mnist10k-umap2.npy" --json "$out/mnist10k-analysis.json"
 echo
+"$exe" report data/mnist10k-images-idx3-ubyte.gz --labels data/mnist10k-labels-idx1-ubyte.gz \
+  --embedding "$out/mnist10k-tsne2.npy" --method tsne -o "$out/mnist10k-report.html" --png "$out/mnist10k-tsne2.png"
+echo
 rm -rf "$out/mnist10k-logdir"
 "$exe" export data/mnist10k-images-idx3-ubyte.gz --labels data/mnist10k-labels-idx1-ubyte.gz \
   --projection "$out/mnist10k-tsne2.npy:tsne" --tensorboard "$out/mnist10k-logdir"
@@ -34,4 +37,6 @@ echo "2-D UMAP map: $out/mnist10k-umap2.npy (float32, 10000 x 2)"
 echo "15-nearest-neighbour graph: $out/mnist10k-knn15.npz (indices, distances)"
 echo "labels for colouring: data/mnist10k-labels-idx1-ubyte.gz"
 echo "class overlaps and map quality: $out/mnist10k-analysis.json"
+echo "the report (open it in a browser): $out/mnist10k-report.html"
+echo "the t-SNE map as a picture: $out/mnist10k-tsne2.png"
 echo "TensorBoard log dir (tensorboard --logdir $out/mnist10k-logdir, or embview info on it): $out/mnist10k-logdir"

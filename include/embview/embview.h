@@ -19,6 +19,7 @@
 #include "embview/umap.h"
 #include "embview/tensorboard.h"
 #include "embview/analysis.h"
+#include "embview/report.h"
 
 #define EV_VERSION_MAJOR 0
 #define EV_VERSION_MINOR 1

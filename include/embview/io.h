@@ -118,6 +118,7 @@ int ev_same_file(const char *a, const char *b);
 typedef struct ev_dataset {
   ev_matrix *x;            /* the vectors */
   ev_table *meta;          /* NULL when there is no metadata */
+  struct ev_thumbnails *thumbs; /* per-point images from a sprite (log dirs), or NULL */
   ev_source_info source;   /* what the vectors' reader reported */
   char *path;              /* the input path as given */
 } ev_dataset;

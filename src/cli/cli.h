@@ -43,11 +43,22 @@ int cli_interrupted(void);
 
 double cli_now(void);
 
+/* A text output written beside its target and renamed into place on commit:
+ * never half a file.  Both return an exit status (and print why). */
+typedef struct cli_out {
+  FILE *f;
+  const char *path, *what;
+  char tmp[4200];
+} cli_out;
+int cli_out_open(cli_out *o, const char *path, const char *what);
+int cli_out_commit(cli_out *o);
+
 int cmd_info(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
 int cmd_knn(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif
 

@@ -1,7 +1,9 @@
 /* common.c — messages, loading and output checks shared by the commands. */
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -42,6 +44,25 @@ int cli_check_output(const char *out_path, const char *in_path, const cli_common
   for (int i = 0; i < 3; i++)
     if (inputs[i] && ev_same_file(out_path, inputs[i]))
       return cli_fail(EXIT_USAGE, "output %s is an input file; refusing to overwrite it", out_path);
+  return EXIT_OK;
+}
+
+int cli_out_open(cli_out *o, const char *path, const char *what) {
+  o->path = path;
+  o->what = what;
+  snprintf(o->tmp, sizeof o->tmp, "%s.tmp-%d", path, (int)getpid());
+  o->f = fopen(o->tmp, "w");
+  return o->f ? EXIT_OK : cli_fail(EXIT_OUTPUT, "%s %s: cannot write (%s)", what, path, strerror(errno));
+}
+
+int cli_out_commit(cli_out *o) {
+  int bad = ferror(o->f);
+  if (fclose(o->f)) bad = 1;
+  o->f = NULL;
+  if (bad || rename(o->tmp, o->path)) {
+    remove(o->tmp);
+    return cli_fail(EXIT_OUTPUT, "%s %s: write error", o->what, o->path);
+  }
   return EXIT_OK;
 }
 

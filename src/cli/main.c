@@ -15,7 +15,8 @@ static const char *usage_text =
     "  knn FILE -k K [-o GRAPH.npz]   k-nearest-neighbour graph (exact or approximate)\n"
     "  embed FILE --method M -o OUT   project (pca, tsne, umap) and write .npy or .tsv\n"
     "  export FILE --tensorboard DIR  write a TensorBoard log dir (or --standalone DIR)\n"
-    "  analyze FILE --labels L        class overlaps; with --embedding, the map's quality\n"
+    "  analyze FILE --labels L        class overlaps, suspect labels; with --embedding, the map's quality\n"
+    "  report FILE --labels L -o R    one HTML file: the map, overlaps, suspects, quality\n"
     "\n"
     "  embview <command> --help       options of a command\n"
     "  embview --version              version and linear-algebra backend\n"
@@ -86,6 +87,7 @@ int main(int argc, char **argv) {
       if (!strcmp(argv[2], "knn")) return cmd_knn(2, sub);
       if (!strcmp(argv[2], "export")) return cmd_export(2, sub);
       if (!strcmp(argv[2], "analyze")) return cmd_analyze(2, sub);
+      if (!strcmp(argv[2], "report")) return cmd_report(2, sub);
     }
     fputs(usage_text, stdout);
     return EXIT_OK;
@@ -100,5 +102,6 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "knn")) return cmd_knn(argc - 1, argv + 1);
   if (!strcmp(cmd, "export")) return cmd_export(argc - 1, argv + 1);
   if (!strcmp(cmd, "analyze")) return cmd_analyze(argc - 1, argv + 1);
-  return cli_fail(EXIT_USAGE, "unknown command '%s' (commands: info, knn, embed; see embview --help)", cmd);
+  if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
+  return cli_fail(EXIT_USAGE, "unknown command '%s' (commands: info, knn, embed, export, analyze, report; see embview --help)", cmd);
 }

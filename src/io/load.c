@@ -7,6 +7,7 @@
 
 #include "core/file.h"
 #include "embview/io.h"
+#include "embview/tensorboard.h"
 #include "io/idx.h"
 #include "io/tb_internal.h"
 
@@ -100,6 +101,7 @@ void ev_dataset_free(ev_dataset *ds) {
   if (!ds) return;
   ev_matrix_free(ds->x);
   ev_table_free(ds->meta);
+  ev_thumbnails_free(ds->thumbs);
   ev__free(ds->path);
   ev__free(ds);
 }
@@ -152,8 +154,10 @@ int ev_dataset_load(const char *path, const ev_load_options *opts, ev_dataset **
           ds->x = tb->x;
           cols = tb->meta;
           ds->source = tb->source;
+          ds->thumbs = tb->thumbs;
           tb->x = NULL;
           tb->meta = NULL;
+          tb->thumbs = NULL;
           ev_dataset_free(tb);
         }
         break;

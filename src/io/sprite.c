@@ -8,7 +8,9 @@
 
 #include "core/file.h"
 #include "core/internal.h"
+#include "embview/report.h"
 #include "embview/tensorboard.h"
+#include "io/images.h"
 
 #define SPRITE_MAX 8192 /* TensorBoard's limit, per side */
 
@@ -107,31 +109,42 @@ static cairo_status_t write_chunk(void *closure, const unsigned char *data, unsi
   return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
+int ev_thumbnails_from_images(const ev_matrix *x, ev_thumbnails **out, ev_error *err) {
+  *out = NULL;
+  ev__image_fmt f;
+  if (!ev__image_fmt_of(x, &f))
+    return ev__err(err, EV_EINVAL, "thumbnails: the vectors (%lld columns) are not images", (long long)x->n_cols);
+  ev_thumbnails *t = ev__calloc(1, sizeof *t);
+  size_t cell = (size_t)f.w * (size_t)f.h * 4;
+  if (t) t->rgba = ev__malloc((size_t)(x->n_rows ? x->n_rows : 1) * cell);
+  if (!t || !t->rgba) {
+    ev_thumbnails_free(t);
+    return ev__err(err, EV_ENOMEM, "thumbnails: out of memory for %lld images", (long long)x->n_rows);
+  }
+  t->n = x->n_rows;
+  t->w = f.w;
+  t->h = f.h;
+  for (int64_t i = 0; i < x->n_rows; i++) ev__image_rgba(x, i, &f, t->rgba + (size_t)i * cell);
+  *out = t;
+  return EV_OK;
+}
+
 int ev_sprite_write(const char *path, const ev_matrix *x, int *cell_w, int *cell_h, ev_error *err) {
-  int w = x->image_w, h = x->image_h, c = x->image_c > 0 ? x->image_c : 1;
-  if (w < 1 || h < 1 || (int64_t)w * h * c != x->n_cols)
-    return ev__err(err, EV_EINVAL, "sprite: the vectors are not images (no image shape recorded)");
+  ev__image_fmt f;
+  if (!ev__image_fmt_of(x, &f))
+    return ev__err(err, EV_EINVAL, "sprite: the vectors (%lld columns) are not images", (long long)x->n_cols);
+  int w = f.w, h = f.h;
   int64_t n = x->n_rows;
   int64_t grid = (int64_t)ceil(sqrt((double)(n ? n : 1)));
   if (grid * grid < n) grid++;
   if (grid * w > SPRITE_MAX || grid * h > SPRITE_MAX)
     return ev__err(err, EV_ERANGE, "sprite: %lld thumbnails of %d x %d need %lld x %lld pixels, over TensorBoard's %d",
                    (long long)n, w, h, (long long)(grid * w), (long long)(grid * h), SPRITE_MAX);
-  /* grey levels: the data's range onto 0..255 (MNIST's 0..255 maps to itself) */
-  float lo = INFINITY, hi = -INFINITY;
-  for (int64_t i = 0; i < n; i++) {
-    const float *r = ev_matrix_row(x, i);
-    for (int64_t j = 0; j < x->n_cols; j++)
-      if (isfinite(r[j])) {
-        lo = fminf(lo, r[j]);
-        hi = fmaxf(hi, r[j]);
-      }
-  }
-  if (lo >= 0 && hi <= 255 && hi > 1) lo = 0, hi = 255;
-  float scale = hi > lo ? 255.0f / (hi - lo) : 0.0f;
   cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)(grid * w), (int)(grid * h));
-  if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+  unsigned char *rgba = ev__malloc((size_t)w * (size_t)h * 4);
+  if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || !rgba) {
     cairo_surface_destroy(s);
+    ev__free(rgba);
     return ev__err(err, EV_ENOMEM, "sprite: out of memory for the sheet");
   }
   cairo_surface_flush(s);
@@ -139,20 +152,16 @@ int ev_sprite_write(const char *path, const ev_matrix *x, int *cell_w, int *cell
   int stride = cairo_image_surface_get_stride(s);
   memset(data, 0, (size_t)stride * (size_t)(grid * h)); /* empty cells stay transparent */
   for (int64_t i = 0; i < n; i++) {
-    const float *r = ev_matrix_row(x, i);
     int64_t x0 = (i % grid) * w, y0 = (i / grid) * h;
+    ev__image_rgba(x, i, &f, rgba);
     for (int y = 0; y < h; y++)
       for (int xx = 0; xx < w; xx++) {
-        unsigned v[3];
-        for (int k = 0; k < 3; k++) {
-          float f = r[((size_t)y * (size_t)w + (size_t)xx) * (size_t)c + (size_t)(c >= 3 ? k : 0)];
-          float g = isfinite(f) ? (f - lo) * scale : 0.0f;
-          v[k] = g <= 0 ? 0u : g >= 255 ? 255u : (unsigned)lrintf(g);
-        }
-        uint32_t px = 0xff000000u | v[0] << 16 | v[1] << 8 | v[2];
+        const unsigned char *p = rgba + ((size_t)y * (size_t)w + (size_t)xx) * 4;
+        uint32_t px = 0xff000000u | (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
         memcpy(data + (size_t)(y0 + y) * (size_t)stride + (size_t)(x0 + xx) * 4, &px, 4);
       }
   }
+  ev__free(rgba);
   cairo_surface_mark_dirty(s);
   ev__atomic at;
   int rc = ev__atomic_begin(&at, path, "sprite", err);

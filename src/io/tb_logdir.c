@@ -477,6 +477,12 @@ int ev_tb_embedding_load(const ev_tb_embedding *e, ev_dataset **out, ev_notes *n
     ev_dataset_free(ds);
     return rc;
   }
+  if (e->sprite_path) { /* thumbnails are a nicety: a bad sprite is a note, not a failure */
+    ev_tb_embedding sized = *e;
+    sized.n_rows = ds->x->n_rows;
+    ev_error serr = {0};
+    if (ev_tb_sprite_check(&sized, &ds->thumbs, &serr)) ev__note(notes, "%s; no thumbnails", serr.msg);
+  }
   *out = ds;
   return EV_OK;
 }

@@ -1,0 +1,57 @@
+/* embview/report.h — pictures and the one-file HTML report.
+ *
+ * Everything is drawn with cairo: a scatter plot of a map coloured by class
+ * with its legend (PNG or SVG), the class-overlap heatmap, per-point
+ * thumbnails, and a self-contained HTML report (images inlined as data URIs)
+ * that puts them next to the figures of embview/analysis.h.
+ */
+#ifndef EMBVIEW_REPORT_H
+#define EMBVIEW_REPORT_H
+
+#include <stdint.h>
+
+#include "embview/analysis.h"
+#include "embview/error.h"
+#include "embview/matrix.h"
+#include "embview/table.h"
+#include "embview/tensorboard.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Thumbnails of image-shaped vectors: the image shape the reader recorded,
+ * else square single-channel rows (784 = 28 x 28, from 4 x 4 to 512 x 512).
+ * Grey levels span the data's range (0..255 data kept as is).  EV_EINVAL
+ * when the vectors are not images. */
+int ev_thumbnails_from_images(const ev_matrix *x, ev_thumbnails **out, ev_error *err);
+
+/* The map's first two columns as a scatter plot coloured by class (points
+ * without a class grey), with a legend; `path` ending in .svg gives SVG,
+ * anything else PNG.  Written atomically. */
+int ev_plot_scatter_write(const char *path, const ev_matrix *map, const ev_labels *labels, const char *title,
+                          int width, int height, ev_error *err);
+
+typedef struct ev_report {
+  const char *title;              /* e.g. the input's name */
+  const char *input_summary;      /* one line: what was read */
+  const char *method;             /* "t-SNE", "UMAP", "PCA" */
+  const ev_matrix *map;           /* N x 2 or 3 (the first two drawn) */
+  const ev_labels *labels;        /* N codes and class names */
+  const char *label_column;
+  const ev_overlap *overlap;
+  const ev_suspects *suspects;
+  const ev_map_quality *quality;  /* NULL: not measured */
+  const ev_thumbnails *thumbs;    /* NULL: no thumbnails (non-image vectors) */
+  const char *details;            /* parameters and timings, one "name: value" per line */
+  int max_pairs;                  /* pairs listed (0 = 10) */
+  int max_suspects;               /* suspects shown (0 = 48) */
+} ev_report;
+
+/* One self-contained HTML file, written atomically. */
+int ev_report_write_html(const char *path, const ev_report *r, ev_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
