@@ -26,6 +26,9 @@ extern "C" {
  * when the vectors are not images. */
 int ev_thumbnails_from_images(const ev_matrix *x, ev_thumbnails **out, ev_error *err);
 
+/* Thumbnail i as PNG bytes (*png from malloc; free with free()). */
+int ev_thumbnail_png(const ev_thumbnails *t, int64_t i, unsigned char **png, size_t *len, ev_error *err);
+
 /* The map's first two columns as a scatter plot coloured by class (points
  * without a class grey), with a legend; `path` ending in .svg gives SVG,
  * anything else PNG.  Written atomically. */

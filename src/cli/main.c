@@ -17,6 +17,7 @@ static const char *usage_text =
     "  export FILE --tensorboard DIR  write a TensorBoard log dir (or --standalone DIR)\n"
     "  analyze FILE --labels L        class overlaps, suspect labels; with --embedding, the map's quality\n"
     "  report FILE --labels L -o R    one HTML file: the map, overlaps, suspects, quality\n"
+    "  serve FILE|DIR ...             the viewer in the browser (http://127.0.0.1:8080/)\n"
     "\n"
     "  embview <command> --help       options of a command\n"
     "  embview --version              version and linear-algebra backend\n"
@@ -88,6 +89,7 @@ int main(int argc, char **argv) {
       if (!strcmp(argv[2], "export")) return cmd_export(2, sub);
       if (!strcmp(argv[2], "analyze")) return cmd_analyze(2, sub);
       if (!strcmp(argv[2], "report")) return cmd_report(2, sub);
+      if (!strcmp(argv[2], "serve")) return cmd_serve(2, sub);
     }
     fputs(usage_text, stdout);
     return EXIT_OK;
@@ -103,5 +105,6 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "export")) return cmd_export(argc - 1, argv + 1);
   if (!strcmp(cmd, "analyze")) return cmd_analyze(argc - 1, argv + 1);
   if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
-  return cli_fail(EXIT_USAGE, "unknown command '%s' (commands: info, knn, embed, export, analyze, report; see embview --help)", cmd);
+  if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
+  return cli_fail(EXIT_USAGE, "unknown command '%s' (commands: info, knn, embed, export, analyze, report, serve; see embview --help)", cmd);
 }

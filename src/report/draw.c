@@ -3,6 +3,7 @@
 #include <cairo-svg.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/file.h"
@@ -272,4 +273,28 @@ int ev_plot_scatter_write(const char *path, const ev_matrix *map, const ev_label
     return ev__err(err, EV_EIO, "plot %s: cannot draw (%s)", path, cairo_status_to_string(st));
   }
   return ev__atomic_commit(&at, "plot", err);
+}
+
+int ev_thumbnail_png(const ev_thumbnails *t, int64_t i, unsigned char **png, size_t *len, ev_error *err) {
+  *png = NULL;
+  *len = 0;
+  if (i < 0 || i >= t->n) return ev__err(err, EV_ERANGE, "thumbnail %lld: there are %lld", (long long)i, (long long)t->n);
+  ev__buf b = {.limit = (size_t)1 << 28};
+  cairo_surface_t *s = ev__thumb_surface(t, i);
+  int rc = ev__png_encode(s, &b, err);
+  cairo_surface_destroy(s);
+  if (rc) {
+    ev__buf_free(&b);
+    return rc;
+  }
+  /* hand over a malloc'd copy: callers free with free() */
+  *png = malloc(b.len ? b.len : 1);
+  if (!*png) {
+    ev__buf_free(&b);
+    return ev__err(err, EV_ENOMEM, "thumbnail: out of memory");
+  }
+  memcpy(*png, b.data, b.len);
+  *len = b.len;
+  ev__buf_free(&b);
+  return EV_OK;
 }

@@ -1,0 +1,465 @@
+/* api.c — the viewer's API.  JSON for structure, raw little-endian float32
+ * for coordinates, PNG for thumbnails.  Every parameter is checked and
+ * bounded; a bad one is a 4xx with a message naming it.
+ *
+ *   GET  /api/datasets                        the inputs: name, size, columns, thumbnails
+ *   GET  /api/datasets/D/metadata             every column: categories + codes, or numbers
+ *   GET  /api/datasets/D/neighbors?i=&k=&metric=euclidean|cosine
+ *   GET  /api/datasets/D/thumb?i=             PNG
+ *   GET  /api/datasets/D/analysis             overlapping pairs, suspects
+ *   POST /api/datasets/D/projections?method=pca|tsne|umap&dims=2|3&...   -> {"job": J}
+ *   GET  /api/jobs/J                          state, stage, iteration, KL, version
+ *   GET  /api/jobs/J/coords                   float32 N x dims (headers: dims, version)
+ *   POST /api/jobs/J/cancel
+ */
+#include <errno.h>
+#include <math.h>
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/api.h"
+
+#define MAX_K 1000
+#define MAX_ITER 10000
+
+/* ---- a growable text buffer for JSON ---- */
+
+typedef struct sbuf {
+  char *p;
+  size_t len, cap;
+  int failed;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n) {
+  if (b->failed) return;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *q = realloc(b->p, cap);
+    if (!q) {
+      b->failed = 1;
+      return;
+    }
+    b->p = q;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = 0;
+}
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...) {
+  char tmp[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n > 0) sb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+static void sb_str(sbuf *b, const char *s) { /* a JSON string */
+  sb_put(b, "\"", 1);
+  for (; s && *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\') {
+      char e[2] = {'\\', (char)ch};
+      sb_put(b, e, 2);
+    } else if (ch < 0x20) {
+      sb_printf(b, "\\u%04x", ch);
+    } else {
+      sb_put(b, s, 1);
+    }
+  }
+  sb_put(b, "\"", 1);
+}
+
+static void sb_num(sbuf *b, double v) {
+  if (isfinite(v)) sb_printf(b, "%.9g", v);
+  else sb_put(b, "null", 4);
+}
+
+/* ---- replies ---- */
+
+static void reply_json(sv_reply *r, sbuf *b) {
+  if (b->failed) {
+    free(b->p);
+    r->status = 500;
+    r->mime = "application/json";
+    r->body = strdup("{\"error\": \"out of memory\"}\n");
+    r->len = r->body ? strlen(r->body) : 0;
+    return;
+  }
+  r->status = 200;
+  r->mime = "application/json";
+  r->body = b->p;
+  r->len = b->len;
+}
+
+static void reply_error(sv_reply *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void reply_error(sv_reply *r, int status, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  sbuf b = {0};
+  sb_put(&b, "{\"error\": ", 10);
+  sb_str(&b, msg);
+  sb_put(&b, "}\n", 2);
+  reply_json(r, &b);
+  if (r->status == 200) r->status = status;
+}
+
+/* ---- parameters ---- */
+
+static const char *arg(const sv_request *q, const char *name) {
+  return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* An integer parameter in [lo, hi]; *ok = 0 (and the reply set) when bad. */
+static long arg_long(const sv_request *q, sv_reply *r, const char *name, long def, long lo, long hi, int *ok) {
+  const char *v = arg(q, name);
+  if (!v) return def;
+  char *end;
+  errno = 0;
+  long x = strtol(v, &end, 10);
+  if (errno || end == v || *end || x < lo || x > hi) {
+    reply_error(r, 400, "parameter %s='%.40s': expected an integer from %ld to %ld", name, v, lo, hi);
+    *ok = 0;
+  }
+  return x;
+}
+
+static double arg_double(const sv_request *q, sv_reply *r, const char *name, double def, double lo, double hi,
+                         int *ok) {
+  const char *v = arg(q, name);
+  if (!v) return def;
+  char *end;
+  double x = strtod(v, &end);
+  if (end == v || *end || !(x >= lo && x <= hi)) {
+    reply_error(r, 400, "parameter %s='%.40s': expected a number from %g to %g", name, v, lo, hi);
+    *ok = 0;
+  }
+  return x;
+}
+
+/* ---- routes ---- */
+
+static void route_datasets(sv_api *a, sv_reply *r) {
+  sbuf b = {0};
+  sb_put(&b, "{\"datasets\": [", 14);
+  for (int i = 0; i < a->n_datasets; i++) {
+    const sv_dataset *d = a->datasets[i];
+    sb_printf(&b, "%s{\"id\": %d, \"name\": ", i ? ", " : "", i);
+    sb_str(&b, d->name);
+    sb_printf(&b, ", \"points\": %lld, \"dims\": %lld, \"label_column\": ", (long long)d->ds->x->n_rows,
+              (long long)d->ds->x->n_cols);
+    if (d->labels) sb_str(&b, ev_table_col_name(d->ds->meta, d->label_col));
+    else sb_put(&b, "null", 4);
+    sb_put(&b, ", \"columns\": [", 14);
+    int nc = d->ds->meta ? ev_table_n_cols(d->ds->meta) : 0;
+    for (int c = 0; c < nc; c++) {
+      if (c) sb_put(&b, ", ", 2);
+      sb_str(&b, ev_table_col_name(d->ds->meta, c));
+    }
+    sb_printf(&b, "], \"thumbnails\": %s, \"thumb_size\": [%lld, %lld]}", d->thumbs ? "true" : "false",
+              (long long)d->image_w, (long long)d->image_h);
+  }
+  sb_put(&b, "]}\n", 3);
+  reply_json(r, &b);
+}
+
+/* Columns with few distinct values travel as categories and codes; numeric
+ * columns with many as numbers; the rest as strings. */
+static void route_metadata(const sv_dataset *d, sv_reply *r) {
+  sbuf b = {0};
+  sb_put(&b, "{\"columns\": [", 13);
+  const ev_table *t = d->ds->meta;
+  int nc = t ? ev_table_n_cols(t) : 0;
+  int64_t n = d->ds->x->n_rows;
+  for (int c = 0; c < nc; c++) {
+    if (c) sb_put(&b, ",\n", 2);
+    sb_put(&b, "{\"name\": ", 9);
+    sb_str(&b, ev_table_col_name(t, c));
+    int64_t distinct = ev_table_col_n_distinct(t, c);
+    int numeric = ev_table_col_is_numeric(t, c);
+    ev_labels *lab = NULL;
+    ev_error err = {0};
+    if (distinct <= 1000 && !ev_labels_from_column(t, c, &lab, &err)) {
+      sb_put(&b, ", \"kind\": \"categorical\", \"categories\": [", 40);
+      for (int k = 0; k < lab->n_classes; k++) {
+        if (k) sb_put(&b, ", ", 2);
+        sb_str(&b, lab->class_names[k]);
+      }
+      sb_put(&b, "], \"codes\": [", 13);
+      for (int64_t i = 0; i < n; i++) sb_printf(&b, i ? ",%d" : "%d", lab->codes[i]);
+      sb_put(&b, "]}", 2);
+      ev_labels_free(lab);
+    } else if (numeric) {
+      sb_put(&b, ", \"kind\": \"numeric\", \"values\": [", 32);
+      for (int64_t i = 0; i < n; i++) {
+        if (i) sb_put(&b, ",", 1);
+        sb_num(&b, ev_table_cell_number(t, i, c));
+      }
+      sb_put(&b, "]}", 2);
+    } else {
+      sb_put(&b, ", \"kind\": \"text\", \"values\": [", 29);
+      for (int64_t i = 0; i < n; i++) {
+        if (i) sb_put(&b, ",", 1);
+        const char *v = ev_table_cell(t, i, c);
+        if (v) sb_str(&b, v);
+        else sb_put(&b, "null", 4);
+      }
+      sb_put(&b, "]}", 2);
+    }
+  }
+  sb_put(&b, "]}\n", 3);
+  reply_json(r, &b);
+}
+
+static void route_neighbors(sv_api *a, const sv_dataset *d, const sv_request *q, sv_reply *r) {
+  int ok = 1;
+  int64_t n = d->ds->x->n_rows;
+  long i = arg_long(q, r, "i", -1, 0, n - 1, &ok);
+  if (ok && i < 0) {
+    reply_error(r, 400, "parameter i (the point) is required");
+    return;
+  }
+  long k = arg_long(q, r, "k", 10, 1, n - 1 < MAX_K ? n - 1 : MAX_K, &ok);
+  if (!ok) return;
+  const char *m = arg(q, "metric");
+  int metric = m ? ev_metric_parse(m) : EV_METRIC_EUCLIDEAN;
+  if (metric != EV_METRIC_EUCLIDEAN && metric != EV_METRIC_COSINE) {
+    reply_error(r, 400, "parameter metric='%.40s': expected euclidean or cosine", m);
+    return;
+  }
+  ev_matrix *one = NULL;
+  ev_knn_graph *g = NULL;
+  ev_error err = {0};
+  ev_knn_params p = ev_knn_params_default();
+  p.k = (int)k + 1; /* the point itself comes back too */
+  p.metric = (ev_metric)metric;
+  p.method = EV_KNN_EXACT;
+  p.n_threads = a->n_threads;
+  int rc = ev_matrix_wrap((float *)ev_matrix_row(d->ds->x, i), 1, d->ds->x->n_cols, d->ds->x->n_cols, &one, &err);
+  if (!rc) rc = ev_knn_query(d->ds->x, one, &p, &g, &err);
+  ev_matrix_free(one);
+  if (rc) {
+    reply_error(r, 500, "neighbours: %s", err.msg);
+    return;
+  }
+  sbuf b = {0};
+  sb_printf(&b, "{\"point\": %ld, \"k\": %ld, \"metric\": \"%s\", \"neighbors\": [", i, k,
+            metric == EV_METRIC_COSINE ? "cosine" : "euclidean");
+  int c_n = d->labels ? d->labels->n_classes : 0;
+  int64_t *counts = c_n ? calloc((size_t)c_n, sizeof *counts) : NULL;
+  int written = 0;
+  for (int t = 0; t < g->k && written < k; t++) {
+    int32_t j = g->indices[t];
+    if (j < 0 || j == i) continue;
+    sb_printf(&b, "%s{\"i\": %d, \"d\": ", written ? ", " : "", j);
+    sb_num(&b, g->distances[t]);
+    sb_put(&b, "}", 1);
+    if (counts && d->labels->codes[j] >= 0) counts[d->labels->codes[j]]++;
+    written++;
+  }
+  sb_put(&b, "], \"label_counts\": {", 20);
+  int first = 1;
+  for (int c = 0; counts && c < c_n; c++)
+    if (counts[c]) {
+      sb_put(&b, first ? "" : ", ", first ? 0 : 2);
+      sb_str(&b, d->labels->class_names[c]);
+      sb_printf(&b, ": %lld", (long long)counts[c]);
+      first = 0;
+    }
+  sb_put(&b, "}}\n", 3);
+  free(counts);
+  ev_knn_graph_free(g);
+  reply_json(r, &b);
+}
+
+static void route_thumb(const sv_dataset *d, const sv_request *q, sv_reply *r) {
+  int ok = 1;
+  if (!d->thumbs) {
+    reply_error(r, 404, "this dataset has no thumbnails (its vectors are not images and no sprite was given)");
+    return;
+  }
+  long i = arg_long(q, r, "i", -1, 0, d->thumbs->n - 1, &ok);
+  if (!ok) return;
+  if (i < 0) {
+    reply_error(r, 400, "parameter i (the point) is required");
+    return;
+  }
+  unsigned char *png;
+  size_t len;
+  ev_error err = {0};
+  if (ev_thumbnail_png(d->thumbs, i, &png, &len, &err)) {
+    reply_error(r, 500, "thumbnail: %s", err.msg);
+    return;
+  }
+  r->status = 200;
+  r->mime = "image/png";
+  r->body = (char *)png;
+  r->len = len;
+}
+
+static void route_analysis(const sv_dataset *d, sv_reply *r) {
+  if (!d->labels) {
+    reply_error(r, 404, "no analysis: this dataset has no labels (give --labels or --metadata)");
+    return;
+  }
+  const ev_labels *lab = d->labels;
+  const ev_overlap *o = d->overlap;
+  const ev_suspects *s = d->suspects;
+  sbuf b = {0};
+  sb_put(&b, "{\"label_column\": ", 17);
+  sb_str(&b, ev_table_col_name(d->ds->meta, d->label_col));
+  sb_printf(&b, ", \"k\": %d, \"pairs\": [", o->k);
+  for (int p = 0; p < o->n_pairs && p < 100; p++) {
+    const ev_overlap_pair *pr = &o->pairs[p];
+    sb_put(&b, p ? ",\n  {\"a\": " : "\n  {\"a\": ", p ? 10 : 9);
+    sb_str(&b, lab->class_names[pr->a]);
+    sb_put(&b, ", \"b\": ", 7);
+    sb_str(&b, lab->class_names[pr->b]);
+    sb_printf(&b, ", \"score\": %.6g, \"examples\": [", pr->score);
+    for (int e = 0; e < pr->n_examples; e++) sb_printf(&b, e ? ", %d" : "%d", pr->examples[e]);
+    sb_put(&b, "]}", 2);
+  }
+  sb_printf(&b, "],\n\"suspects\": {\"flagged\": %lld, \"points\": [", (long long)s->n_flagged);
+  for (int64_t t = 0; t < s->n_flagged && t < 1000; t++) {
+    int32_t i = s->ranked[t];
+    sb_printf(&b, "%s\n  {\"i\": %d, \"label\": ", t ? "," : "", i);
+    sb_str(&b, lab->class_names[lab->codes[i]]);
+    sb_put(&b, ", \"suggested\": ", 15);
+    sb_str(&b, lab->class_names[s->suggested[i]]);
+    sb_printf(&b, ", \"score\": %.4f}", s->score[i]);
+  }
+  sb_put(&b, "]}}\n", 4);
+  reply_json(r, &b);
+}
+
+static void route_submit(sv_api *a, int id, sv_dataset *d, const sv_request *q, sv_reply *r) {
+  int ok = 1;
+  sv_job_spec sp = {.dataset = id};
+  const char *m = arg(q, "method");
+  if (!m || (strcmp(m, "pca") && strcmp(m, "tsne") && strcmp(m, "umap"))) {
+    reply_error(r, 400, "parameter method='%.20s': expected pca, tsne or umap", m ? m : "");
+    return;
+  }
+  snprintf(sp.method, sizeof sp.method, "%s", m);
+  int64_t n = d->ds->x->n_rows;
+  sp.dims = (int)arg_long(q, r, "dims", 2, 2, 3, &ok);
+  if (ok) sp.perplexity = arg_double(q, r, "perplexity", 30, 2, n > 4 ? (double)(n - 1) / 3 : 2, &ok);
+  if (ok) sp.iterations = (int)arg_long(q, r, "iterations", 0, 0, MAX_ITER, &ok);
+  if (ok) sp.neighbors = (int)arg_long(q, r, "neighbors", 15, 2, n - 1 < 200 ? n - 1 : 200, &ok);
+  if (ok) sp.min_dist = arg_double(q, r, "min_dist", 0.1, 0, 1, &ok);
+  if (ok) sp.seed = (uint64_t)arg_long(q, r, "seed", 42, 0, 1L << 40, &ok);
+  if (!ok) return;
+  if (!strcmp(m, "tsne") && n < 4) {
+    reply_error(r, 400, "t-SNE needs at least 4 points");
+    return;
+  }
+  char msg[256];
+  int job = sv_jobs_submit(a->jobs, d, &sp, msg, sizeof msg);
+  if (job < 0) {
+    reply_error(r, 503, "%s", msg);
+    return;
+  }
+  sbuf b = {0};
+  sb_printf(&b, "{\"job\": %d}\n", job);
+  reply_json(r, &b);
+}
+
+static void route_job(sv_api *a, int job, const char *rest, const sv_request *q, sv_reply *r) {
+  if (!*rest && !q->post) {
+    char buf[2048];
+    if (sv_jobs_status_json(a->jobs, job, buf, sizeof buf)) {
+      reply_error(r, 404, "no job %d", job);
+      return;
+    }
+    sbuf b = {0};
+    sb_put(&b, buf, strlen(buf));
+    sb_put(&b, "\n", 1);
+    reply_json(r, &b);
+  } else if (!strcmp(rest, "/coords") && !q->post) {
+    float *y;
+    int64_t n;
+    int dims, version;
+    if (sv_jobs_coords(a->jobs, job, &y, &n, &dims, &version)) {
+      reply_error(r, 404, "no job %d", job);
+      return;
+    }
+    r->status = 200;
+    r->mime = "application/octet-stream"; /* little-endian float32, n x dims */
+    r->body = (char *)y;
+    r->len = (size_t)n * (size_t)dims * sizeof *y;
+    snprintf(r->extra_name, sizeof r->extra_name, "X-Embview-Dims");
+    snprintf(r->extra_value, sizeof r->extra_value, "%d", dims);
+    snprintf(r->extra2_name, sizeof r->extra2_name, "X-Embview-Version");
+    snprintf(r->extra2_value, sizeof r->extra2_value, "%d", version);
+  } else if (!strcmp(rest, "/cancel") && q->post) {
+    if (sv_jobs_cancel(a->jobs, job)) {
+      reply_error(r, 404, "no job %d", job);
+      return;
+    }
+    sbuf b = {0};
+    sb_printf(&b, "{\"job\": %d, \"cancelled\": true}\n", job);
+    reply_json(r, &b);
+  } else {
+    reply_error(r, q->post ? 405 : 404, "no such route: %s %s", q->post ? "POST" : "GET", q->url);
+  }
+}
+
+/* "/api/<what>/<number><rest>": the number, or -1 */
+static long path_id(const char *url, const char *prefix, const char **rest) {
+  size_t n = strlen(prefix);
+  if (strncmp(url, prefix, n)) return -1;
+  const char *p = url + n;
+  if (*p < '0' || *p > '9') return -1;
+  long v = 0;
+  while (*p >= '0' && *p <= '9' && v < 1000000) v = v * 10 + (*p++ - '0');
+  if (*p >= '0' && *p <= '9') return -1;
+  *rest = p;
+  return v;
+}
+
+void sv_api_handle(sv_api *a, const sv_request *q, sv_reply *r) {
+  const char *rest;
+  long id;
+  if (!strcmp(q->url, "/api/datasets") && !q->post) {
+    route_datasets(a, r);
+  } else if ((id = path_id(q->url, "/api/datasets/", &rest)) >= 0) {
+    if (id >= a->n_datasets) {
+      reply_error(r, 404, "no dataset %ld (there are %d)", id, a->n_datasets);
+      return;
+    }
+    sv_dataset *d = a->datasets[id];
+    if (!strcmp(rest, "/metadata") && !q->post) route_metadata(d, r);
+    else if (!strcmp(rest, "/neighbors") && !q->post) route_neighbors(a, d, q, r);
+    else if (!strcmp(rest, "/thumb") && !q->post) route_thumb(d, q, r);
+    else if (!strcmp(rest, "/analysis") && !q->post) route_analysis(d, r);
+    else if (!strcmp(rest, "/projections") && q->post) route_submit(a, (int)id, d, q, r);
+    else reply_error(r, 404, "no such route: %s %s", q->post ? "POST" : "GET", q->url);
+  } else if ((id = path_id(q->url, "/api/jobs/", &rest)) >= 0) {
+    route_job(a, (int)id, rest, q, r);
+  } else {
+    reply_error(r, 404, "no such route: %s %s", q->post ? "POST" : "GET", q->url);
+  }
+}
+
+int sv_api_init(sv_api *a, sv_dataset *const *datasets, int n, int n_threads) {
+  a->datasets = datasets;
+  a->n_datasets = n;
+  a->n_threads = n_threads;
+  a->jobs = sv_jobs_new(n_threads);
+  return a->jobs ? 0 : -1;
+}
+
+void sv_api_free(sv_api *a) {
+  sv_jobs_free(a->jobs);
+  a->jobs = NULL;
+}

@@ -1,0 +1,260 @@
+/* jobs.c — projection jobs for the viewer: each runs PCA, t-SNE or UMAP on
+ * its own thread, publishes its progress and intermediate coordinates (so
+ * the map animates), can be cancelled, and stays cached: asking for the same
+ * projection again returns the finished job at once. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/server.h"
+
+#define MAX_JOBS 256
+
+typedef enum { JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED } job_state;
+
+struct sv_job {
+  int id;
+  int n_threads;
+  sv_job_spec spec;
+  sv_dataset *d;
+  pthread_t thread;
+  int joined;
+  pthread_mutex_t mu;
+  job_state state;
+  volatile int cancel;
+  char stage[64];
+  double fraction;
+  int iteration, total_iterations;
+  double kl;
+  float *coords;       /* n x dims, the latest published */
+  int64_t n;
+  int version;         /* bumped on every publication */
+  char error[512];
+  double started, seconds;
+};
+
+struct sv_jobs {
+  pthread_mutex_t mu;
+  sv_job *jobs[MAX_JOBS];
+  int n_jobs;
+  int n_threads;
+};
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+sv_jobs *sv_jobs_new(int n_threads) {
+  sv_jobs *j = calloc(1, sizeof *j);
+  if (!j) return NULL;
+  pthread_mutex_init(&j->mu, NULL);
+  j->n_threads = n_threads;
+  return j;
+}
+
+void sv_jobs_free(sv_jobs *j) {
+  if (!j) return;
+  for (int i = 0; i < j->n_jobs; i++) j->jobs[i]->cancel = 1;
+  for (int i = 0; i < j->n_jobs; i++) {
+    sv_job *b = j->jobs[i];
+    if (!b->joined) pthread_join(b->thread, NULL);
+    pthread_mutex_destroy(&b->mu);
+    free(b->coords);
+    free(b);
+  }
+  pthread_mutex_destroy(&j->mu);
+  free(j);
+}
+
+static int on_progress(void *user, const char *stage, double fraction) {
+  sv_job *b = user;
+  pthread_mutex_lock(&b->mu);
+  snprintf(b->stage, sizeof b->stage, "%s", stage);
+  b->fraction = fraction;
+  pthread_mutex_unlock(&b->mu);
+  return b->cancel;
+}
+
+static void publish(sv_job *b, const float *y, int iter, double kl) {
+  pthread_mutex_lock(&b->mu);
+  memcpy(b->coords, y, (size_t)b->n * (size_t)b->spec.dims * sizeof *y);
+  b->iteration = iter;
+  if (!isnan(kl)) b->kl = kl;
+  b->version++;
+  pthread_mutex_unlock(&b->mu);
+}
+
+static int on_coords(void *user, int iter, double kl, const float *y, int64_t n, int dims) {
+  sv_job *b = user;
+  (void)n;
+  (void)dims;
+  publish(b, y, iter, kl);
+  return b->cancel;
+}
+
+static void *run_job(void *arg) {
+  sv_job *b = arg;
+  const ev_matrix *x = b->d->ds->x;
+  ev_matrix *y = NULL;
+  ev_error err = {0};
+  ev_progress prog = {on_progress, b};
+  int rc;
+  int nt = b->n_threads;
+  if (!strcmp(b->spec.method, "pca")) {
+    ev_pca_params p = ev_pca_params_default();
+    p.n_components = b->spec.dims;
+    p.seed = b->spec.seed;
+    p.n_threads = nt;
+    p.progress = prog;
+    ev_pca *pca = NULL;
+    rc = ev_pca_fit(x, &p, &pca, &err);
+    if (!rc) rc = ev_matrix_new(x->n_rows, b->spec.dims, &y, &err);
+    if (!rc) rc = ev_pca_transform(pca, x, y, nt, &err);
+    ev_pca_free(pca);
+  } else if (!strcmp(b->spec.method, "tsne")) {
+    ev_tsne_params p = ev_tsne_params_default();
+    p.n_dims = b->spec.dims;
+    p.perplexity = b->spec.perplexity;
+    if (b->spec.iterations > 0) p.n_iter = b->spec.iterations;
+    p.seed = b->spec.seed;
+    p.knn.pca_dims = ev_analysis_knn_params().pca_dims;
+    p.n_threads = nt;
+    p.progress = prog;
+    p.callback = on_coords;
+    p.callback_user = b;
+    p.callback_every = 10;
+    b->total_iterations = p.n_iter;
+    rc = ev_tsne_run(x, NULL, &p, &y, NULL, &err);
+  } else {
+    ev_umap_params p = ev_umap_params_default();
+    p.n_dims = b->spec.dims;
+    p.n_neighbors = b->spec.neighbors;
+    p.min_dist = b->spec.min_dist;
+    if (b->spec.iterations > 0) p.n_epochs = b->spec.iterations;
+    p.seed = b->spec.seed;
+    p.n_threads = nt;
+    p.progress = prog;
+    p.callback = on_coords;
+    p.callback_user = b;
+    p.callback_every = 5;
+    b->total_iterations = p.n_epochs > 0 ? p.n_epochs : x->n_rows <= 10000 ? 500 : 200;
+    /* the analysis graph serves when it holds enough neighbours */
+    rc = ev_umap_run(x, b->d->graph && b->d->graph->k >= p.n_neighbors - 1 ? b->d->graph : NULL, &p, &y, NULL, &err);
+  }
+  if (!rc) publish(b, y->data, b->total_iterations, NAN);
+  pthread_mutex_lock(&b->mu);
+  b->state = !rc ? JOB_DONE : rc == EV_ECANCELED ? JOB_CANCELLED : JOB_FAILED;
+  if (rc && rc != EV_ECANCELED) snprintf(b->error, sizeof b->error, "%s", err.msg);
+  b->seconds = now() - b->started;
+  b->fraction = 1;
+  pthread_mutex_unlock(&b->mu);
+  ev_matrix_free(y);
+  return NULL;
+}
+
+static int same_spec(const sv_job_spec *a, const sv_job_spec *b) {
+  return a->dataset == b->dataset && !strcmp(a->method, b->method) && a->dims == b->dims &&
+         a->perplexity == b->perplexity && a->iterations == b->iterations && a->neighbors == b->neighbors &&
+         a->min_dist == b->min_dist && a->seed == b->seed;
+}
+
+int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, char *msg, size_t msg_len) {
+  pthread_mutex_lock(&j->mu);
+  for (int i = j->n_jobs - 1; i >= 0; i--) {
+    sv_job *b = j->jobs[i];
+    pthread_mutex_lock(&b->mu);
+    int usable = same_spec(&b->spec, spec) && (b->state == JOB_RUNNING || b->state == JOB_DONE);
+    pthread_mutex_unlock(&b->mu);
+    if (usable) {
+      pthread_mutex_unlock(&j->mu);
+      return b->id;
+    }
+  }
+  if (j->n_jobs == MAX_JOBS) {
+    pthread_mutex_unlock(&j->mu);
+    snprintf(msg, msg_len, "too many projections in this session (%d); restart the server", MAX_JOBS);
+    return -1;
+  }
+  sv_job *b = calloc(1, sizeof *b);
+  if (b) b->coords = calloc((size_t)d->ds->x->n_rows * (size_t)spec->dims, sizeof *b->coords);
+  if (!b || !b->coords) {
+    free(b);
+    pthread_mutex_unlock(&j->mu);
+    snprintf(msg, msg_len, "out of memory");
+    return -1;
+  }
+  b->id = j->n_jobs;
+  b->n_threads = j->n_threads;
+  b->spec = *spec;
+  b->d = d;
+  b->n = d->ds->x->n_rows;
+  b->kl = NAN;
+  b->started = now();
+  snprintf(b->stage, sizeof b->stage, "starting");
+  pthread_mutex_init(&b->mu, NULL);
+  if (pthread_create(&b->thread, NULL, run_job, b)) {
+    pthread_mutex_destroy(&b->mu);
+    free(b->coords);
+    free(b);
+    pthread_mutex_unlock(&j->mu);
+    snprintf(msg, msg_len, "cannot start a thread");
+    return -1;
+  }
+  j->jobs[j->n_jobs++] = b;
+  pthread_mutex_unlock(&j->mu);
+  return b->id;
+}
+
+static sv_job *find(sv_jobs *j, int id) {
+  pthread_mutex_lock(&j->mu);
+  sv_job *b = id >= 0 && id < j->n_jobs ? j->jobs[id] : NULL;
+  pthread_mutex_unlock(&j->mu);
+  return b;
+}
+
+int sv_jobs_status_json(sv_jobs *j, int id, char *buf, size_t len) {
+  sv_job *b = find(j, id);
+  if (!b) return -1;
+  static const char *names[] = {"running", "done", "failed", "cancelled"};
+  pthread_mutex_lock(&b->mu);
+  double secs = b->state == JOB_RUNNING ? now() - b->started : b->seconds;
+  char kl[32] = "null", err[560] = "null";
+  if (!isnan(b->kl)) snprintf(kl, sizeof kl, "%.5f", b->kl);
+  if (b->error[0]) { /* messages are plain text; quotes and backslashes replaced */
+    snprintf(err, sizeof err, "\"%s\"", b->error);
+    for (char *p = err + 1; p[1]; p++)
+      if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) *p = '\'';
+  }
+  snprintf(buf, len,
+           "{\"id\": %d, \"dataset\": %d, \"method\": \"%s\", \"dims\": %d, \"state\": \"%s\", \"stage\": \"%s\", "
+           "\"fraction\": %.4f, \"iteration\": %d, \"iterations\": %d, \"kl\": %s, \"version\": %d, "
+           "\"seconds\": %.2f, \"error\": %s}",
+           b->id, b->spec.dataset, b->spec.method, b->spec.dims, names[b->state], b->stage,
+           b->fraction < 0 ? -1.0 : b->fraction, b->iteration, b->total_iterations, kl, b->version, secs, err);
+  pthread_mutex_unlock(&b->mu);
+  return 0;
+}
+
+int sv_jobs_coords(sv_jobs *j, int id, float **coords, int64_t *n, int *dims, int *version) {
+  sv_job *b = find(j, id);
+  if (!b) return -1;
+  pthread_mutex_lock(&b->mu);
+  size_t bytes = (size_t)b->n * (size_t)b->spec.dims * sizeof(float);
+  *coords = malloc(bytes ? bytes : 1);
+  if (*coords) memcpy(*coords, b->coords, bytes);
+  *n = b->n;
+  *dims = b->spec.dims;
+  *version = b->version;
+  pthread_mutex_unlock(&b->mu);
+  return *coords ? 0 : -1;
+}
+
+int sv_jobs_cancel(sv_jobs *j, int id) {
+  sv_job *b = find(j, id);
+  if (!b) return -1;
+  b->cancel = 1;
+  return 0;
+}

@@ -1,0 +1,415 @@
+// app.js — the viewer: shared state, and panels that read and write it.
+import { api } from './api.js';
+import { Renderer } from './render.js';
+
+const $ = (id) => document.getElementById(id);
+const TABLEAU = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f',
+  '#bab0ac'];
+
+const state = {
+  datasets: [], d: 0, columns: [], colorBy: -1, hidden: new Set(), analysis: null,
+  job: -1, jobVersion: -1, polling: false, selected: -1, highlight: null, search: null,
+};
+window.embview = state; // for tests and the console
+
+const renderer = new Renderer($('map'));
+
+function hexToRgb(h) {
+  const v = parseInt(h.slice(1), 16);
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}
+function classColour(c, n) {
+  if (c < 0) return [160, 160, 160];
+  if (n <= 10) return hexToRgb(TABLEAU[c]);
+  const hue = (c * 137.508) % 360, l = c % 2 ? 0.42 : 0.58, s = 0.65, k = (x) => (x + hue / 30) % 12;
+  const f = (x) => l - s * Math.min(l, 1 - l) * Math.max(-1, Math.min(k(x) - 3, 9 - k(x), 1));
+  return [f(0) * 255, f(8) * 255, f(4) * 255];
+}
+function rampColour(t) { // viridis-like, t in [0, 1]
+  const stops = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+  const x = Math.max(0, Math.min(1, t)) * (stops.length - 1), i = Math.min(stops.length - 2, Math.floor(x)), u = x - i;
+  return stops[i].map((v, j) => v + (stops[i + 1][j] - v) * u);
+}
+
+// ---- colours: by column, classes toggled off, highlights and search dim the rest ----
+function recolour() {
+  const n = renderer.n;
+  if (!n) return;
+  const rgba = new Uint8Array(n * 4), col = state.columns[state.colorBy];
+  let lo = Infinity, hi = -Infinity;
+  if (col && col.kind === 'numeric') for (const v of col.values) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  for (let i = 0; i < n; i++) {
+    let c = [78, 121, 167], visible = true;
+    if (col && col.kind === 'categorical') {
+      const code = col.codes[i];
+      c = classColour(code, col.categories.length);
+      visible = !state.hidden.has(code);
+    } else if (col && col.kind === 'numeric') {
+      c = col.values[i] === null ? [160, 160, 160] : rampColour((col.values[i] - lo) / (hi - lo || 1));
+    }
+    let a = 200;
+    if (state.highlight && !state.highlight.has(i)) a = 25;
+    if (state.search && !state.search.has(i)) a = 25;
+    if (!visible) a = 0;
+    rgba.set([c[0], c[1], c[2], a], i * 4);
+  }
+  renderer.setColors(rgba);
+  requestDraw();
+}
+
+function legend() {
+  const col = state.columns[state.colorBy], el = $('legend');
+  el.textContent = '';
+  if (!col || col.kind !== 'categorical') return;
+  const counts = new Array(col.categories.length).fill(0);
+  for (const c of col.codes) if (c >= 0) counts[c]++;
+  col.categories.slice(0, 200).forEach((name, c) => {
+    const e = document.createElement('div');
+    e.className = 'entry' + (state.hidden.has(c) ? ' off' : '');
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    const [r, g, b] = classColour(c, col.categories.length);
+    sw.style.background = `rgb(${r},${g},${b})`;
+    e.append(sw, `${name} (${counts[c]})`);
+    e.onclick = () => {
+      if (state.hidden.has(c)) state.hidden.delete(c); else state.hidden.add(c);
+      legend();
+      recolour();
+    };
+    el.append(e);
+  });
+}
+
+let drawPending = false;
+function requestDraw() {
+  if (drawPending) return;
+  drawPending = true;
+  requestAnimationFrame(() => {
+    drawPending = false;
+    renderer.draw();
+  });
+}
+
+// ---- projections: jobs on the server, polled for progress and coordinates ----
+async function runProjection(params) {
+  const d = state.d;
+  const job = await api.submit(d, params);
+  state.job = job;
+  state.jobVersion = -1;
+  $('stop').disabled = false;
+  poll(job, d);
+}
+
+async function poll(job, d) {
+  while (state.job === job && state.d === d) {
+    const s = await api.job(job);
+    const it = s.iterations ? ` iteration ${s.iteration}/${s.iterations}` : '';
+    const kl = s.kl !== null ? `, KL ${s.kl.toFixed(3)}` : '';
+    $('progress').textContent = `${s.method} ${s.dims}-D: ${s.state}, ${s.stage}${it}${kl} (${s.seconds.toFixed(1)} s)`;
+    if (s.version !== state.jobVersion && s.version > 0) {
+      const c = await api.coords(job);
+      if (state.job !== job) return;
+      const first = state.jobVersion < 0;
+      state.jobVersion = c.version;
+      renderer.setPoints(c.data, c.dims, !first);
+      recolour();
+    }
+    if (s.state !== 'running') {
+      $('stop').disabled = true;
+      if (s.error) $('progress').textContent += ': ' + s.error;
+      writeUrl();
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+// ---- hover and inspector ----
+const tooltip = $('tooltip');
+function showTooltip(i, x, y) {
+  const ds = state.datasets[state.d];
+  tooltip.textContent = '';
+  if (ds.thumbnails) {
+    const img = document.createElement('img');
+    img.src = api.thumbUrl(state.d, i);
+    img.alt = `point ${i}`;
+    tooltip.append(img);
+  }
+  const t = document.createElement('div');
+  t.textContent = `point ${i}`;
+  tooltip.append(t);
+  for (const col of state.columns.slice(0, 6)) {
+    const v = document.createElement('div');
+    v.textContent = `${col.name}: ${cellText(col, i)}`;
+    tooltip.append(v);
+  }
+  tooltip.style.left = `${x + 14}px`;
+  tooltip.style.top = `${y + 14}px`;
+  tooltip.hidden = false;
+}
+function cellText(col, i) {
+  if (col.kind === 'categorical') return col.codes[i] >= 0 ? col.categories[col.codes[i]] : '';
+  const v = col.values[i];
+  return v === null ? '' : String(v);
+}
+function labelOf(i) {
+  const ds = state.datasets[state.d], col = state.columns.find((c) => c.name === ds.label_column);
+  return col ? cellText(col, i) : '';
+}
+
+async function inspect(i) {
+  state.selected = i;
+  $('inspector').hidden = false;
+  $('insp-index').textContent = i;
+  const body = $('insp-body');
+  body.textContent = 'finding neighbours...';
+  const r = await api.neighbors(state.d, i, 10);
+  if (state.selected !== i) return;
+  body.textContent = '';
+  const ds = state.datasets[state.d];
+  const head = document.createElement('div');
+  if (ds.thumbnails) {
+    const img = document.createElement('img');
+    img.className = 'thumb';
+    img.src = api.thumbUrl(state.d, i);
+    head.append(img);
+  }
+  head.append(` label: ${labelOf(i)}`);
+  const sus = state.analysis && state.analysis.suspects.points.find((p) => p.i === i);
+  if (sus) head.append(` — looks like ${sus.suggested} (score ${sus.score.toFixed(3)})`);
+  body.append(head);
+  const counts = document.createElement('div');
+  counts.className = 'label-counts';
+  counts.textContent = 'neighbour labels: ' + Object.entries(r.label_counts).map(([k, v]) => `${k}: ${v}`).join(', ');
+  body.append(counts);
+  const table = document.createElement('table');
+  table.className = 'neighbors';
+  for (const nb of r.neighbors) {
+    const tr = document.createElement('tr');
+    const td0 = document.createElement('td');
+    if (ds.thumbnails) {
+      const img = document.createElement('img');
+      img.className = 'thumb';
+      img.src = api.thumbUrl(state.d, nb.i);
+      td0.append(img);
+    }
+    const td1 = document.createElement('td');
+    td1.textContent = `${nb.i}  ${labelOf(nb.i)}`;
+    const td2 = document.createElement('td');
+    td2.textContent = nb.d.toFixed(2);
+    tr.append(td0, td1, td2);
+    tr.onclick = () => inspect(nb.i);
+    table.append(tr);
+  }
+  body.append(table);
+  const iso = document.createElement('button');
+  iso.textContent = 'highlight these';
+  iso.onclick = () => {
+    state.highlight = new Set([i, ...r.neighbors.map((x) => x.i)]);
+    recolour();
+  };
+  const clear = document.createElement('button');
+  clear.textContent = 'show all';
+  clear.onclick = () => { state.highlight = null; recolour(); };
+  body.append(iso, clear);
+  state.highlight = new Set([i, ...r.neighbors.map((x) => x.i)]);
+  recolour();
+  writeUrl();
+}
+
+// ---- analysis panels ----
+function analysisPanels() {
+  const a = state.analysis;
+  $('pairs').textContent = '';
+  $('suspects').textContent = '';
+  $('suspect-count').textContent = a ? `(${a.suspects.flagged})` : '';
+  if (!a) {
+    $('pairs').textContent = 'no labels';
+    return;
+  }
+  const col = state.columns.find((c) => c.name === a.label_column);
+  for (const p of a.pairs.slice(0, 15)) {
+    const li = document.createElement('li');
+    li.textContent = `${p.a} – ${p.b}  ${p.score.toFixed(4)}`;
+    li.onclick = () => { // the points of the two classes with the other class among their neighbours
+      if (!col) return;
+      state.colorBy = state.columns.indexOf(col);
+      $('color-by').value = String(state.colorBy);
+      const ca = col.categories.indexOf(p.a), cb = col.categories.indexOf(p.b);
+      state.highlight = new Set();
+      col.codes.forEach((c, i) => { if (c === ca || c === cb) state.highlight.add(i); });
+      legend();
+      recolour();
+    };
+    $('pairs').append(li);
+  }
+  for (const s of a.suspects.points.slice(0, 200)) {
+    const li = document.createElement('li');
+    li.textContent = `point ${s.i}: ${s.label} → ${s.suggested} (${s.score.toFixed(3)})`;
+    li.onclick = () => {
+      renderer.centreOn(s.i);
+      inspect(s.i);
+    };
+    $('suspects').append(li);
+  }
+}
+
+// ---- search ----
+function search(text) {
+  if (!text) {
+    state.search = null;
+    $('search-info').textContent = '';
+    recolour();
+    return;
+  }
+  let re;
+  try {
+    re = text.length > 2 && text.startsWith('/') && text.endsWith('/') ? new RegExp(text.slice(1, -1), 'i') : null;
+  } catch (e) {
+    $('search-info').textContent = `bad expression: ${e.message}`;
+    return;
+  }
+  const hit = new Set(), low = text.toLowerCase();
+  for (let i = 0; i < renderer.n; i++)
+    for (const col of state.columns) {
+      const v = cellText(col, i);
+      if (re ? re.test(v) : v.toLowerCase().includes(low)) { hit.add(i); break; }
+    }
+  state.search = hit;
+  $('search-info').textContent = `${hit.size} points match`;
+  recolour();
+}
+
+// ---- the view in the URL ----
+function writeUrl() {
+  const p = new URLSearchParams(location.search);
+  p.set('d', state.d);
+  if (state.colorBy >= 0) p.set('color', state.columns[state.colorBy].name);
+  if (state.selected >= 0) p.set('point', state.selected);
+  p.set('method', $('method').value);
+  p.set('dims', $('dims').value);
+  p.delete('token');
+  history.replaceState(null, '', '?' + p.toString());
+}
+
+// ---- dataset loading ----
+async function openDataset(d, params) {
+  state.d = d;
+  state.job = -1;
+  state.hidden.clear();
+  state.highlight = null;
+  state.search = null;
+  state.selected = -1;
+  $('inspector').hidden = true;
+  const ds = state.datasets[d];
+  $('dataset-info').textContent = `${ds.points} points × ${ds.dims} dims`;
+  state.columns = await api.metadata(d);
+  const sel = $('color-by');
+  sel.textContent = '';
+  sel.append(new Option('(none)', '-1'));
+  state.columns.forEach((c, i) => sel.append(new Option(c.name, String(i))));
+  const want = params.get('color') || ds.label_column;
+  state.colorBy = state.columns.findIndex((c) => c.name === want);
+  sel.value = String(state.colorBy);
+  state.analysis = await api.analysis(d);
+  analysisPanels();
+  legend();
+  $('method').value = params.get('method') || 'pca';
+  $('dims').value = params.get('dims') || '2';
+  showParams();
+  await runProjection(projectionParams());
+  const point = params.get('point');
+  if (point !== null) inspect(Number(point));
+}
+
+function projectionParams() {
+  const m = $('method').value, p = { method: m, dims: $('dims').value };
+  if (m === 'tsne') p.perplexity = $('perplexity').value;
+  if (m === 'umap') { p.neighbors = $('neighbors').value; p.min_dist = $('min-dist').value; }
+  return p;
+}
+function showParams() {
+  $('params-tsne').hidden = $('method').value !== 'tsne';
+  $('params-umap').hidden = $('method').value !== 'umap';
+}
+
+// ---- wiring ----
+function wire() {
+  const canvas = $('map');
+  let drag = null;
+  canvas.addEventListener('mousedown', (e) => { drag = { x: e.clientX, y: e.clientY, moved: false }; });
+  window.addEventListener('mouseup', (e) => {
+    if (drag && !drag.moved) {
+      const r = canvas.getBoundingClientRect(), i = renderer.pick(e.clientX - r.left, e.clientY - r.top);
+      if (i >= 0) inspect(i);
+    }
+    drag = null;
+  });
+  canvas.addEventListener('mousemove', (e) => {
+    const r = canvas.getBoundingClientRect();
+    if (drag) {
+      const dx = e.clientX - drag.x, dy = e.clientY - drag.y, v = renderer.view;
+      if (Math.abs(dx) + Math.abs(dy) > 2) drag.moved = true;
+      if (renderer.dims < 3) {
+        const s = 2 / (Math.min(r.width, r.height) * 0.95 * v.zoom);
+        v.cx -= dx * s;
+        v.cy += dy * s;
+      } else {
+        v.yaw += dx * 0.01;
+        v.pitch = Math.max(-1.5, Math.min(1.5, v.pitch + dy * 0.01));
+      }
+      drag.x = e.clientX;
+      drag.y = e.clientY;
+      tooltip.hidden = true;
+      requestDraw();
+      return;
+    }
+    const i = renderer.pick(e.clientX - r.left, e.clientY - r.top);
+    if (i >= 0) showTooltip(i, e.clientX - r.left, e.clientY - r.top);
+    else tooltip.hidden = true;
+  });
+  canvas.addEventListener('mouseleave', () => { tooltip.hidden = true; });
+  canvas.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    renderer.view.zoom *= Math.exp(-e.deltaY * 0.0015);
+    renderer.view.zoom = Math.max(0.2, Math.min(500, renderer.view.zoom));
+    requestDraw();
+  }, { passive: false });
+  window.addEventListener('resize', requestDraw);
+  $('dataset').onchange = () => openDataset(Number($('dataset').value), new URLSearchParams());
+  $('color-by').onchange = () => {
+    state.colorBy = Number($('color-by').value);
+    state.hidden.clear();
+    legend();
+    recolour();
+    writeUrl();
+  };
+  $('point-size').oninput = () => { renderer.size = Number($('point-size').value); requestDraw(); };
+  $('method').onchange = showParams;
+  $('run').onclick = () => runProjection(projectionParams()).catch(fail);
+  $('stop').onclick = () => { if (state.job >= 0) api.cancel(state.job); };
+  $('search').oninput = (e) => search(e.target.value.trim());
+  $('insp-close').onclick = () => {
+    $('inspector').hidden = true;
+    state.selected = -1;
+    state.highlight = null;
+    recolour();
+  };
+}
+
+function fail(e) {
+  $('status').textContent = `error: ${e.message}`;
+}
+
+async function main() {
+  wire();
+  state.datasets = await api.datasets();
+  const sel = $('dataset');
+  state.datasets.forEach((d, i) => sel.append(new Option(d.name, String(i))));
+  const params = new URLSearchParams(location.search);
+  const d = Math.min(Number(params.get('d') || 0), state.datasets.length - 1);
+  sel.value = String(d);
+  await openDataset(d, params);
+}
+
+main().catch(fail);

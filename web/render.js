@@ -1,0 +1,226 @@
+// render.js — WebGL2 points: 2-D pan/zoom, 3-D orbit, and GPU picking (each
+// point drawn in its own id colour into an offscreen buffer; the pixel under
+// the mouse names the point).
+
+const VS = `#version 300 es
+in vec3 a_pos;
+in vec4 a_col;
+uniform mat4 u_mvp;
+uniform float u_size;
+uniform int u_pick;
+out vec4 v_col;
+void main() {
+  gl_Position = u_mvp * vec4(a_pos, 1.0);
+  gl_PointSize = u_size;
+  if (u_pick == 1) {
+    int id = gl_VertexID + 1;
+    v_col = vec4(float(id & 255) / 255.0, float((id >> 8) & 255) / 255.0, float((id >> 16) & 255) / 255.0,
+                 a_col.a > 0.0 ? 1.0 : 0.0);
+  } else {
+    v_col = a_col;
+  }
+}`;
+
+const FS = `#version 300 es
+precision highp float;
+precision highp int;
+in vec4 v_col;
+uniform int u_pick;
+out vec4 o_col;
+void main() {
+  vec2 d = gl_PointCoord - 0.5;
+  if (dot(d, d) > 0.25 || v_col.a == 0.0) discard;
+  o_col = u_pick == 1 ? vec4(v_col.rgb, 1.0) : vec4(v_col.rgb * v_col.a, v_col.a);
+}`;
+
+function compile(gl, type, src) {
+  const s = gl.createShader(type);
+  gl.shaderSource(s, src);
+  gl.compileShader(s);
+  if (!gl.getShaderParameter(s, gl.COMPILE_STATUS)) throw new Error(gl.getShaderInfoLog(s));
+  return s;
+}
+
+// column-major 4x4 helpers
+const mul = (a, b) => {
+  const o = new Float32Array(16);
+  for (let c = 0; c < 4; c++) for (let r = 0; r < 4; r++) {
+    let s = 0;
+    for (let k = 0; k < 4; k++) s += a[k * 4 + r] * b[c * 4 + k];
+    o[c * 4 + r] = s;
+  }
+  return o;
+};
+const perspective = (fovy, aspect, near, far) => {
+  const f = 1 / Math.tan(fovy / 2), o = new Float32Array(16);
+  o[0] = f / aspect; o[5] = f; o[10] = (far + near) / (near - far); o[11] = -1; o[14] = 2 * far * near / (near - far);
+  return o;
+};
+const rotation = (yaw, pitch) => {
+  const cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(pitch), sp = Math.sin(pitch);
+  return new Float32Array([cy, sp * sy, -cp * sy, 0, 0, cp, sp, 0, sy, -sp * cy, cp * cy, 0, 0, 0, 0, 1]);
+};
+
+export class Renderer {
+  constructor(canvas) {
+    this.canvas = canvas;
+    const gl = canvas.getContext('webgl2', { antialias: true, preserveDrawingBuffer: true });
+    if (!gl) throw new Error('this browser has no WebGL2');
+    this.gl = gl;
+    const p = gl.createProgram();
+    gl.attachShader(p, compile(gl, gl.VERTEX_SHADER, VS));
+    gl.attachShader(p, compile(gl, gl.FRAGMENT_SHADER, FS));
+    gl.linkProgram(p);
+    if (!gl.getProgramParameter(p, gl.LINK_STATUS)) throw new Error(gl.getProgramInfoLog(p));
+    this.prog = p;
+    this.loc = { mvp: gl.getUniformLocation(p, 'u_mvp'), size: gl.getUniformLocation(p, 'u_size'),
+      pick: gl.getUniformLocation(p, 'u_pick') };
+    this.vao = gl.createVertexArray();
+    gl.bindVertexArray(this.vao);
+    this.posBuf = gl.createBuffer();
+    this.colBuf = gl.createBuffer();
+    const aPos = gl.getAttribLocation(p, 'a_pos'), aCol = gl.getAttribLocation(p, 'a_col');
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
+    gl.enableVertexAttribArray(aPos);
+    gl.vertexAttribPointer(aPos, 3, gl.FLOAT, false, 0, 0);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.colBuf);
+    gl.enableVertexAttribArray(aCol);
+    gl.vertexAttribPointer(aCol, 4, gl.UNSIGNED_BYTE, true, 0, 0);
+    this.n = 0;
+    this.dims = 2;
+    this.size = 3;
+    this.view = { zoom: 1, cx: 0, cy: 0, yaw: 0.6, pitch: 0.4, dist: 3 };
+    this.pickDirty = true;
+    this.frames = [];
+  }
+
+  // positions: n x dims floats, any range: centred and scaled into [-1, 1]
+  setPoints(data, dims, keepView) {
+    const n = data.length / dims, pos = new Float32Array(n * 3);
+    let lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+    for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++) {
+      const v = data[i * dims + d];
+      if (v < lo[d]) lo[d] = v;
+      if (v > hi[d]) hi[d] = v;
+    }
+    let span = 0;
+    for (let d = 0; d < dims; d++) span = Math.max(span, hi[d] - lo[d]);
+    span = span > 0 ? span : 1;
+    for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++)
+      pos[i * 3 + d] = 2 * (data[i * dims + d] - (lo[d] + hi[d]) / 2) / span;
+    const gl = this.gl;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
+    gl.bufferData(gl.ARRAY_BUFFER, pos, gl.DYNAMIC_DRAW);
+    this.n = n;
+    this.dims = dims;
+    this.positions = pos;
+    if (!keepView) this.view = { zoom: 1, cx: 0, cy: 0, yaw: 0.6, pitch: 0.4, dist: 3 };
+    this.pickDirty = true;
+  }
+
+  setColors(rgba) {
+    const gl = this.gl;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.colBuf);
+    gl.bufferData(gl.ARRAY_BUFFER, rgba, gl.DYNAMIC_DRAW);
+    this.pickDirty = true;
+  }
+
+  mvp() {
+    const w = this.canvas.width, h = this.canvas.height, aspect = w / h, v = this.view;
+    if (this.dims < 3) {
+      const sx = 0.95 * v.zoom / Math.max(aspect, 1), sy = 0.95 * v.zoom * Math.min(aspect, 1);
+      return new Float32Array([sx, 0, 0, 0, 0, sy, 0, 0, 0, 0, 1, 0, -v.cx * sx, -v.cy * sy, 0, 1]);
+    }
+    const t = new Float32Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, -v.dist / v.zoom, 1]);
+    return mul(perspective(0.8, aspect, 0.05, 100), mul(t, rotation(v.yaw, v.pitch)));
+  }
+
+  resize() {
+    const r = this.canvas.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(r.width * dpr)), h = Math.max(1, Math.round(r.height * dpr));
+    if (this.canvas.width !== w || this.canvas.height !== h) {
+      this.canvas.width = w;
+      this.canvas.height = h;
+      this.pickDirty = true;
+    }
+  }
+
+  pass(pick) {
+    const gl = this.gl;
+    gl.viewport(0, 0, this.canvas.width, this.canvas.height);
+    gl.useProgram(this.prog);
+    gl.bindVertexArray(this.vao);
+    gl.uniformMatrix4fv(this.loc.mvp, false, this.mvp());
+    gl.uniform1f(this.loc.size, this.size * (window.devicePixelRatio || 1));
+    gl.uniform1i(this.loc.pick, pick ? 1 : 0);
+    if (pick) {
+      gl.disable(gl.BLEND);
+      gl.clearColor(0, 0, 0, 0);
+    } else {
+      gl.enable(gl.BLEND);
+      gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
+      gl.clearColor(1, 1, 1, 1);
+    }
+    gl.enable(gl.DEPTH_TEST);
+    gl.depthFunc(gl.LEQUAL);
+    gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
+    if (this.dims < 3) gl.disable(gl.DEPTH_TEST);
+    gl.drawArrays(gl.POINTS, 0, this.n);
+  }
+
+  draw() {
+    const t0 = performance.now();
+    this.resize();
+    this.pass(false);
+    this.frames.push(performance.now() - t0);
+    if (this.frames.length > 120) this.frames.shift();
+    this.pickDirty = true;
+  }
+
+  // the point under canvas pixel (x, y) in CSS pixels, or -1
+  pick(x, y) {
+    const gl = this.gl, dpr = window.devicePixelRatio || 1;
+    if (!this.fbo || this.fboW !== this.canvas.width || this.fboH !== this.canvas.height) {
+      if (this.fbo) { gl.deleteFramebuffer(this.fbo); gl.deleteTexture(this.fboTex); gl.deleteRenderbuffer(this.fboDepth); }
+      this.fbo = gl.createFramebuffer();
+      this.fboTex = gl.createTexture();
+      gl.bindTexture(gl.TEXTURE_2D, this.fboTex);
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, this.canvas.width, this.canvas.height, 0, gl.RGBA, gl.UNSIGNED_BYTE, null);
+      this.fboDepth = gl.createRenderbuffer();
+      gl.bindRenderbuffer(gl.RENDERBUFFER, this.fboDepth);
+      gl.renderbufferStorage(gl.RENDERBUFFER, gl.DEPTH_COMPONENT16, this.canvas.width, this.canvas.height);
+      gl.bindFramebuffer(gl.FRAMEBUFFER, this.fbo);
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, this.fboTex, 0);
+      gl.framebufferRenderbuffer(gl.FRAMEBUFFER, gl.DEPTH_ATTACHMENT, gl.RENDERBUFFER, this.fboDepth);
+      this.fboW = this.canvas.width;
+      this.fboH = this.canvas.height;
+      this.pickDirty = true;
+    }
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.fbo);
+    if (this.pickDirty) {
+      this.pass(true);
+      this.pickDirty = false;
+    }
+    const px = new Uint8Array(4);
+    gl.readPixels(Math.round(x * dpr), this.canvas.height - 1 - Math.round(y * dpr), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    const id = px[0] | (px[1] << 8) | (px[2] << 16);
+    return px[3] ? id - 1 : -1;
+  }
+
+  // canvas CSS pixel of point i (for flying to it and placing the inspector)
+  project(i) {
+    const m = this.mvp(), p = this.positions.subarray(i * 3, i * 3 + 3);
+    const x = m[0] * p[0] + m[4] * p[1] + m[8] * p[2] + m[12], y = m[1] * p[0] + m[5] * p[1] + m[9] * p[2] + m[13];
+    const w = m[3] * p[0] + m[7] * p[1] + m[11] * p[2] + m[15], r = this.canvas.getBoundingClientRect();
+    return [(x / w + 1) / 2 * r.width, (1 - y / w) / 2 * r.height];
+  }
+
+  centreOn(i) {
+    if (this.dims < 3) {
+      this.view.cx = this.positions[i * 3];
+      this.view.cy = this.positions[i * 3 + 1];
+      this.view.zoom = Math.max(this.view.zoom, 4);
+    }
+  }
+}
