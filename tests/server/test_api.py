@@ -1,0 +1,216 @@
+#!/usr/bin/python3
+"""API tests against a running `embview serve`: every route, bad parameters
+(4xx with a message), the Host-header check, the access token off loopback,
+path traversal and malformed requests (the server must survive them all).
+
+usage: test_api.py EMBVIEW DATA_DIR OUT_DIR"""
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.request
+
+embview, data, out = sys.argv[1:4]
+os.makedirs(out, exist_ok=True)
+images = os.path.join(data, "mnist10k-images-idx3-ubyte.gz")
+labels = os.path.join(data, "mnist10k-labels-idx1-ubyte.gz")
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def start(args):
+    p = subprocess.Popen([embview, "serve"] + args + ["--port", "0", "--quiet"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    line = p.stdout.readline()  # "embview serve: N dataset(s) at URL"
+    if "http://" not in line:
+        p.kill()
+        sys.exit("serve did not start: " + line + p.stderr.read())
+    url = line.split(" at ")[1].strip()
+    p.stdout.readline()
+    return p, url
+
+
+def raw(port, request, host="127.0.0.1"):
+    """Send bytes as they are; return (status, body)."""
+    s = socket.create_connection((host, port), timeout=30)
+    s.sendall(request)
+    chunks = []
+    while True:
+        try:
+            b = s.recv(65536)
+        except socket.timeout:
+            break
+        if not b:
+            break
+        chunks.append(b)
+    s.close()
+    resp = b"".join(chunks)
+    if not resp:
+        return 0, b""
+    head, _, body = resp.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def get(port, path, method="GET", host=None, headers=""):
+    h = host if host is not None else f"127.0.0.1:{port}"
+    return raw(port, f"{method} {path} HTTP/1.1\r\nHost: {h}\r\nConnection: close\r\n{headers}\r\n".encode())
+
+
+def jget(port, path, method="GET"):
+    status, body = get(port, path, method)
+    return status, json.loads(body)
+
+
+server, url = start([images, "--labels", labels])
+port = int(url.split(":")[2].split("/")[0])
+try:
+    # the page and its files, built into the binary
+    st, body = get(port, "/")
+    check(st == 200 and b"<canvas" in body, "GET / serves the viewer")
+    for f in ["app.js", "api.js", "render.js", "style.css"]:
+        st, body = get(port, "/static/" + f)
+        check(st == 200 and len(body) > 100, f"GET /static/{f}")
+    # datasets, metadata, analysis
+    st, d = jget(port, "/api/datasets")
+    ds = d["datasets"][0]
+    check(st == 200 and ds["points"] == 10000 and ds["dims"] == 784 and ds["label_column"] == "label"
+          and ds["thumbnails"] and ds["thumb_size"] == [28, 28], "datasets: MNIST-10k with labels and thumbnails")
+    st, m = jget(port, "/api/datasets/0/metadata")
+    col = m["columns"][0]
+    check(st == 200 and col["kind"] == "categorical" and len(col["categories"]) == 10 and len(col["codes"]) == 10000,
+          "metadata: the label column as 10 categories and 10,000 codes")
+    truth = open(labels, "rb").read()
+    import gzip
+    truth = gzip.decompress(truth)[8:]
+    check(all(col["categories"][col["codes"][i]] == str(truth[i]) for i in range(0, 10000, 97)),
+          "metadata codes match the labels file")
+    st, a = jget(port, "/api/datasets/0/analysis")
+    check(st == 200 and {a["pairs"][0]["a"], a["pairs"][0]["b"]} == {"4", "9"} and a["suspects"]["flagged"] > 0,
+          "analysis: 4-9 overlap most; suspects listed")
+    # neighbours: exact, against numpy
+    st, nb = jget(port, "/api/datasets/0/neighbors?i=7&k=10")
+    import numpy as np
+    x = np.frombuffer(gzip.decompress(open(images, "rb").read())[16:], np.uint8).reshape(10000, 784).astype(np.float64)
+    dist = np.sqrt(((x - x[7]) ** 2).sum(1))
+    dist[7] = np.inf
+    want = list(np.argsort(dist, kind="stable")[:10])
+    got = [n["i"] for n in nb["neighbors"]]
+    check(st == 200 and got == want and abs(nb["neighbors"][0]["d"] - dist[want[0]]) < 1e-2,
+          "neighbours of point 7 equal numpy's exact ones")
+    check(sum(nb["label_counts"].values()) == 10, "neighbour label counts add up to k")
+    st, nb = jget(port, "/api/datasets/0/neighbors?i=7&k=5&metric=cosine")
+    check(st == 200 and nb["metric"] == "cosine" and len(nb["neighbors"]) == 5, "cosine neighbours")
+    # thumbnails
+    st, png = get(port, "/api/datasets/0/thumb?i=42")
+    check(st == 200 and png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (28, 28),
+          "thumbnail: a 28 x 28 PNG")
+    # a projection job: progress, then float32 coordinates
+    st, j = jget(port, "/api/datasets/0/projections?method=pca&dims=2", "POST")
+    check(st == 200 and j["job"] >= 0, "POST a PCA projection")
+    for _ in range(100):
+        st, s = jget(port, f"/api/jobs/{j['job']}")
+        if s["state"] != "running":
+            break
+        time.sleep(0.1)
+    check(s["state"] == "done" and s["version"] >= 1, "the PCA job finishes")
+    st, body = get(port, f"/api/jobs/{j['job']}/coords")
+    y = np.frombuffer(body, np.float32)
+    check(st == 200 and y.size == 20000 and np.isfinite(y).all(), "coordinates: 10,000 x 2 float32")
+    st, j2 = jget(port, "/api/datasets/0/projections?method=pca&dims=2", "POST")
+    check(j2["job"] == j["job"], "the same projection again is the cached job")
+    st, t = jget(port, "/api/datasets/0/projections?method=tsne&iterations=5000", "POST")
+    time.sleep(0.5)
+    st, c = jget(port, f"/api/jobs/{t['job']}/cancel", "POST")
+    for _ in range(200):
+        st, s = jget(port, f"/api/jobs/{t['job']}")
+        if s["state"] != "running":
+            break
+        time.sleep(0.1)
+    check(s["state"] == "cancelled", "a t-SNE job can be cancelled")
+    # bad parameters: 4xx with a message naming the parameter
+    for path, method, code, word in [
+        ("/api/datasets/0/neighbors?i=10000", "GET", 400, "parameter i"),
+        ("/api/datasets/0/neighbors?i=-1", "GET", 400, "parameter i"),
+        ("/api/datasets/0/neighbors?i=abc", "GET", 400, "parameter i"),
+        ("/api/datasets/0/neighbors", "GET", 400, "required"),
+        ("/api/datasets/0/neighbors?i=1&k=100000", "GET", 400, "parameter k"),
+        ("/api/datasets/0/neighbors?i=1&metric=manhattan", "GET", 400, "metric"),
+        ("/api/datasets/0/thumb?i=99999999999999999999", "GET", 400, "parameter i"),
+        ("/api/datasets/0/projections?method=mds", "POST", 400, "method"),
+        ("/api/datasets/0/projections?method=tsne&dims=4", "POST", 400, "dims"),
+        ("/api/datasets/0/projections?method=tsne&perplexity=nan", "POST", 400, "perplexity"),
+        ("/api/datasets/0/projections?method=umap&iterations=1000000", "POST", 400, "iterations"),
+        ("/api/datasets/5/metadata", "GET", 404, "no dataset"),
+        ("/api/jobs/999", "GET", 404, "no job"),
+        ("/api/nothing", "GET", 404, "no such route"),
+        ("/api/datasets/0/projections?method=pca", "GET", 404, "no such route"),
+        ("/api/datasets", "DELETE", 405, "not allowed"),
+    ]:
+        st, body = get(port, path, method)
+        check(st == code and word.encode() in body, f"{method} {path} -> {code} ({body[:70].decode(errors='replace').strip()})")
+    # no way to the file system
+    for path in ["/../../../etc/passwd", "/static/../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd",
+                 "/etc/passwd", "//etc/passwd", "/static/app.js/../../../etc/passwd"]:
+        st, body = get(port, path)
+        check(st == 404 and b"root:" not in body, f"path traversal {path} -> 404")
+    # DNS rebinding: another site's name in Host is refused
+    for host in ["evil.example:%d" % port, "127.0.0.1.evil.example:%d" % port, "localhost:1", ""]:
+        st, body = get(port, "/api/datasets", host=host)
+        check(st in (400, 403), f"Host '{host}' refused ({st})")
+    st, _ = get(port, "/api/datasets", host=f"localhost:{port}")
+    check(st == 200, "Host localhost:PORT accepted")
+    # no permissive CORS
+    req = f"GET /api/datasets HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n"
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(req.encode())
+    head = s.recv(4096)
+    s.close()
+    check(b"Access-Control-Allow-Origin" not in head, "no CORS headers")
+    # malformed requests and oversized bodies: answered or dropped, never fatal
+    for junk in [b"\x00\x01\x02garbage\r\n\r\n", b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",
+                 b"GET /api/datasets HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: 99999999999999999999\r\n\r\n" % port,
+                 b"POST /api/datasets/0/projections?method=pca HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n" % port + b"x" * 100000,
+                 b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"]:
+        try:
+            raw(port, junk)
+        except OSError:
+            pass
+    st, _ = get(port, "/api/datasets")
+    check(st == 200 and server.poll() is None, "the server survives malformed requests")
+finally:
+    server.terminate()
+    try:
+        rc = server.wait(20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        rc = -1
+check(rc == 0, f"Ctrl-C/SIGTERM stops the server cleanly (exit {rc})")
+
+# off loopback: the token is needed on every request
+server, url = start([images, "--host", "0.0.0.0"])
+port = int(url.split(":")[2].split("/")[0])
+token = url.split("token=")[1] if "token=" in url else ""
+try:
+    check(len(token) == 32, "a non-loopback host prints an access token")
+    st, body = get(port, "/api/datasets", host=f"0.0.0.0:{port}")
+    check(st in (401, 403), f"no token: refused ({st})")
+    st, body = get(port, "/api/datasets?token=" + "0" * 32, host=f"0.0.0.0:{port}")
+    check(st in (401, 403), "a wrong token: refused")
+    st, body = get(port, "/api/datasets?token=" + token, host=f"0.0.0.0:{port}")
+    check(st == 200, "the right token: served")
+    st, body = get(port, "/api/datasets", host=f"0.0.0.0:{port}", headers=f"Cookie: embview_token={token}\r\n")
+    check(st == 200, "the token's cookie: served")
+finally:
+    server.terminate()
+    server.wait(20)
+
+if failures:
+    sys.exit(f"{len(failures)} check(s) failed")
