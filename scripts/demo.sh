@@ -2,7 +2,8 @@
 # The demo: MNIST-10k (in data/): what it holds, a 2-D PCA, its kNN graph,
 # 2-D t-SNE and UMAP maps, the class-overlap and suspect-label analysis of the
 # UMAP map, the HTML report of the t-SNE map, and a TensorBoard log dir with
-# the t-SNE map as metadata columns.  The viewer comes later.
+# the t-SNE map as metadata columns; then it serves the viewer on MNIST-10k
+# until Ctrl-C (EMBVIEW_DEMO_NO_SERVE=1 skips that).
 set -euo pipefail
 build=${1:-build}
 exe="$build/embview"
@@ -40,3 +41,7 @@ echo "class overlaps and map quality: $out/mnist10k-analysis.json"
 echo "the report (open it in a browser): $out/mnist10k-report.html"
 echo "the t-SNE map as a picture: $out/mnist10k-tsne2.png"
 echo "TensorBoard log dir (tensorboard --logdir $out/mnist10k-logdir, or embview info on it): $out/mnist10k-logdir"
+[ "${EMBVIEW_DEMO_NO_SERVE:-0}" = 1 ] && exit 0
+echo
+echo "== the viewer: open the URL below; t-SNE and UMAP are one click away (Ctrl-C stops) =="
+exec "$exe" serve data/mnist10k-images-idx3-ubyte.gz --labels data/mnist10k-labels-idx1-ubyte.gz --port "${PORT:-8080}"

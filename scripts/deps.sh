@@ -20,6 +20,21 @@ case "$level" in
   *) echo "deps.sh: unknown level '$level' (build, test, variants, bench)" >&2; exit 2 ;;
 esac
 
+# The browser tests' npm package (playwright-core, pinned in tests/e2e/package-lock.json;
+# it drives Debian's chromium, it downloads no browser).  Needs Node.js and npm.
+if [ "$level" != build ] && ! command -v npm >/dev/null 2>&1; then
+  want="$want nodejs npm"
+fi
+npm_packages() {
+  [ "$level" = build ] && return 0
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e"
+  [ -d "$dir/node_modules/playwright-core" ] && return 0
+  command -v npm >/dev/null 2>&1 || return 0
+  echo "deps.sh: npm ci in tests/e2e (playwright-core)" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+}
+
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "deps.sh: this is not a Debian system; install the equivalents of: $want" >&2
   exit 1
@@ -31,7 +46,10 @@ for p in $want; do
     missing="$missing $p"
   fi
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+  npm_packages
+  exit 0
+fi
 
 if [ "$(id -u)" -eq 0 ]; then
   echo "deps.sh: installing:$missing" >&2
@@ -39,6 +57,7 @@ if [ "$(id -u)" -eq 0 ]; then
   apt-get update -qq
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $missing >&2
+  npm_packages
 else
   echo "embview needs these Debian packages:$missing" >&2
   echo "install them with:" >&2

@@ -13,6 +13,7 @@ const state = {
 window.embview = state; // for tests and the console
 
 const renderer = new Renderer($('map'));
+state.renderer = renderer;
 
 function hexToRgb(h) {
   const v = parseInt(h.slice(1), 16);

@@ -1,0 +1,176 @@
+// End-to-end test of the viewer in a real browser: playwright-core drives
+// Debian's chromium (headless, WebGL through SwiftShader) against
+// `embview serve` on MNIST-10k, then on a TensorBoard tutorial log dir.
+// usage: node viewer.test.mjs EMBVIEW DATA_DIR OUT_DIR
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [embview, data, out] = process.argv.slice(2);
+fs.mkdirSync(out, { recursive: true });
+const images = path.join(data, 'mnist10k-images-idx3-ubyte.gz');
+const labels = path.join(data, 'mnist10k-labels-idx1-ubyte.gz');
+const failures = [];
+function check(cond, what) {
+  console.log(`${cond ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!cond) failures.push(what);
+}
+
+function serve(args) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(embview, ['serve', ...args, '--port', '0', '--quiet']);
+    let text = '';
+    p.stdout.on('data', (b) => {
+      text += b;
+      const m = text.match(/ at (http:\/\/\S+)/);
+      if (m) resolve({ p, url: m[1] });
+    });
+    p.stderr.on('data', (b) => process.stderr.write(b));
+    p.on('exit', (code) => reject(new Error(`serve exited (${code}): ${text}`)));
+  });
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+});
+
+// pixels of the map: how many are not background, and which class colours show
+async function mapPixels(page) {
+  return page.evaluate(() => {
+    const src = document.getElementById('map'), c = document.createElement('canvas');
+    c.width = src.width; c.height = src.height;
+    const g = c.getContext('2d');
+    g.drawImage(src, 0, 0);
+    const px = g.getImageData(0, 0, c.width, c.height).data;
+    const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7',
+      '#9c755f', '#bab0ac'].map((h) => [1, 3, 5].map((o) => parseInt(h.slice(o, o + 2), 16)));
+    let drawn = 0;
+    const seen = new Array(10).fill(0);
+    for (let i = 0; i < px.length; i += 4) {
+      if (px[i] > 245 && px[i + 1] > 245 && px[i + 2] > 245) continue;
+      drawn++;
+      palette.forEach((p, k) => {
+        if (Math.abs(px[i] - p[0]) + Math.abs(px[i + 1] - p[1]) + Math.abs(px[i + 2] - p[2]) < 40) seen[k]++;
+      });
+    }
+    return { drawn, classes: seen.filter((v) => v > 20).length };
+  });
+}
+
+async function waitFor(page, fn, arg, ms = 120000) {
+  await page.waitForFunction(fn, arg, { timeout: ms, polling: 100 });
+}
+
+try {
+  const { p: server, url } = await serve([images, '--labels', labels]);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await waitFor(page, () => window.embview && window.embview.jobVersion >= 1 && window.embview.renderer.n === 10000);
+  await page.waitForTimeout(300);
+  let px = await mapPixels(page);
+  check(px.drawn > 5000 && px.classes >= 9, `the PCA map renders: ${px.drawn} drawn pixels, ${px.classes} class colours`);
+  await page.screenshot({ path: path.join(out, 'viewer_pca.png') });
+  const legend = await page.locator('#legend .entry').count();
+  check(legend === 10, `colouring by label shows a 10-entry legend (${legend})`);
+
+  // hover: a tooltip with the point's thumbnail
+  const at = await page.evaluate(() => {
+    const r = window.embview.renderer, box = document.getElementById('map').getBoundingClientRect();
+    for (let i = 0; i < r.n; i += 37) {
+      const [x, y] = r.project(i);
+      if (x > 20 && y > 20 && x < box.width - 20 && y < box.height - 20 && r.pick(x, y) >= 0)
+        return { x: x + box.left, y: y + box.top, i: r.pick(x, y) };
+    }
+    return null;
+  });
+  check(at !== null, 'a point can be found under the mouse (GPU picking)');
+  await page.mouse.move(at.x, at.y);
+  await waitFor(page, () => { const t = document.querySelector('#tooltip img'); return t && t.complete && t.naturalWidth === 28; }, null, 10000)
+    .then(() => check(true, 'hover shows a 28 x 28 thumbnail'), () => check(false, 'hover shows a 28 x 28 thumbnail'));
+  await page.screenshot({ path: path.join(out, 'viewer_hover.png') });
+
+  // click: the inspector lists 10 neighbours
+  await page.mouse.click(at.x, at.y);
+  await waitFor(page, () => document.querySelectorAll('#insp-body table.neighbors tr').length === 10, null, 20000)
+    .then(() => check(true, 'clicking a point lists its 10 nearest neighbours'),
+      () => check(false, 'clicking a point lists its 10 nearest neighbours'));
+  await page.screenshot({ path: path.join(out, 'viewer_inspector.png') });
+
+  // t-SNE with live progress (the inspector closed: its highlight dims the rest)
+  await page.click('#insp-close');
+  await page.selectOption('#method', 'tsne');
+  await page.click('#run');
+  const seenIters = new Set(), seenVersions = new Set();
+  const t0 = Date.now();
+  while (Date.now() - t0 < 300000) {
+    const s = await page.evaluate(() => ({ text: document.getElementById('progress').textContent,
+      version: window.embview.jobVersion }));
+    const m = s.text.match(/iteration (\d+)\//);
+    if (m) seenIters.add(m[1]);
+    seenVersions.add(s.version);
+    if (/tsne 2-D: done/.test(s.text)) break;
+    await page.waitForTimeout(200);
+  }
+  const doneText = await page.locator('#progress').textContent();
+  check(/tsne 2-D: done/.test(doneText), `a t-SNE run completes (${doneText})`);
+  check(seenIters.size >= 3 && seenVersions.size >= 3,
+    `with live progress: ${seenIters.size} iteration counts, ${seenVersions.size} map updates seen`);
+  await page.waitForTimeout(300);
+  px = await mapPixels(page);
+  check(px.drawn > 5000 && px.classes >= 9, `the t-SNE map renders: ${px.drawn} drawn pixels, ${px.classes} class colours`);
+  await page.screenshot({ path: path.join(out, 'viewer_tsne.png') });
+
+  // a suspect opens its inspector with its neighbourhood's label counts
+  const first = await page.locator('#suspects li').first();
+  const text = await first.textContent();
+  const idx = text.match(/point (\d+)/)[1];
+  await first.click();
+  await waitFor(page, (i) => !document.getElementById('inspector').hidden &&
+    document.getElementById('insp-index').textContent === i &&
+    document.querySelectorAll('#insp-body table.neighbors tr').length === 10, idx, 20000)
+    .then(() => check(true, `selecting suspect ${idx} opens its inspector`),
+      () => check(false, `selecting suspect ${idx} opens its inspector`));
+  const counts = await page.locator('#insp-body .label-counts').textContent();
+  check(/neighbour labels: .+: \d+/.test(counts), `the inspector shows the neighbourhood's label counts (${counts})`);
+  await page.screenshot({ path: path.join(out, 'viewer_suspect.png') });
+  check(errors.length === 0, `no console errors or warnings${errors.length ? ': ' + errors.slice(0, 3).join('; ') : ''}`);
+  server.kill('SIGTERM');
+  await page.close();
+
+  // the tutorial log dir: tensor_name "embedding:0", absolute metadata path with a `label` header, a sprite
+  const logdir = path.join(out, 'tutorial_logdir');
+  fs.rmSync(logdir, { recursive: true, force: true });
+  const ex = spawnSync(embview, ['export', images, '--labels', labels, '--tensorboard', logdir, '--quiet']);
+  check(ex.status === 0, 'export a tutorial log dir');
+  const meta = path.join(logdir, 'metadata.tsv');
+  fs.writeFileSync(meta, 'label\n' + fs.readFileSync(meta, 'utf8'));
+  const cfgPath = path.join(logdir, 'projector_config.pbtxt');
+  fs.writeFileSync(cfgPath, fs.readFileSync(cfgPath, 'utf8')
+    .replace(/tensor_name: "[^"]*"/, 'tensor_name: "embedding:0"')
+    .replace(/metadata_path: "[^"]*"/, `metadata_path: "${path.resolve(meta)}"`));
+  const { p: server2, url: url2 } = await serve([logdir]);
+  const page2 = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page2.goto(url2);
+  await waitFor(page2, () => window.embview && window.embview.jobVersion >= 1 && window.embview.renderer.n === 10000);
+  const colorBy = await page2.locator('#color-by option:checked').textContent();
+  const legend2 = await page2.locator('#legend .entry').count();
+  check(colorBy === 'label' && legend2 === 10, `serve LOGDIR colours by 'label' (${colorBy}, ${legend2} entries)`);
+  const thumbs = await page2.evaluate(() => window.embview.datasets[0].thumbnails);
+  check(thumbs, 'the log dir\'s sprite gives thumbnails');
+  await page2.waitForTimeout(300);
+  await page2.screenshot({ path: path.join(out, 'viewer_logdir.png') });
+  server2.kill('SIGTERM');
+} catch (e) {
+  check(false, `error: ${e.stack || e}`);
+} finally {
+  await browser.close();
+}
+if (failures.length) {
+  console.log(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
