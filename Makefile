@@ -54,6 +54,8 @@ bench: build
 	@bench/run_tsne.sh $(BUILD)
 	@bench/run_umap.sh $(BUILD)
 	@bench/run_analyze.sh $(BUILD)
+	@bench/run_serve.sh $(BUILD)
+	@bench/run_viewer.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-clang build-noomp

@@ -2,8 +2,8 @@
 # Analysis benchmark: `embview analyze` (kNN graph, class overlap, map
 # quality) on MNIST-10k and Fashion-MNIST-70k with a UMAP map from `embed`;
 # whole-process wall time and peak RSS; and the sampled trustworthiness
-# against the exact figure on MNIST-10k (its error).  Suspect-label figures
-# come with the suspect finder.
+# against the exact figure on MNIST-10k (its error); label-noise recovery
+# (bench/label_noise.py: 2% of the labels flipped) beside a plain 10-NN vote.
 #
 # usage: bench/run_analyze.sh [BUILD_DIR]
 set -euo pipefail
@@ -37,3 +37,9 @@ for n in 0 2000 500; do
     --sample $n --json "$out/tw_$n.json" --quiet > /dev/null
   /usr/bin/python3 -c "import json; q = json.load(open('$out/tw_$n.json'))['map_quality']; print('sample %5d: trustworthiness %.5f continuity %.5f' % (q['sampled_points'], q['trustworthiness'], q['continuity']))"
 done
+# label noise: 2% flipped; embview's suspects beside a plain 10-NN vote on the raw vectors
+echo
+echo "| seed | flipped | method | wall | top m | automatic set |"
+echo "|---|---|---|---|---|---|"
+/usr/bin/python3 bench/label_noise.py "$exe" "${images[mnist10k]}" "${labels[mnist10k]}" "$out/noise_mnist10k" 0.02 1,2,3
+/usr/bin/python3 bench/label_noise.py "$exe" "${images[fashion70k]}" "${labels[fashion70k]}" "$out/noise_fashion70k" 0.02 1

@@ -24,9 +24,11 @@ static const char *help_text =
     "  --port N             port (default 8080; 0 = any free port)\n"
     "  --open               open the viewer in the default browser\n"
     "  --sprite PNG         thumbnails from this sprite sheet ...\n"
-    "  --sprite-cell WxH    ... cut into cells of this size\n" CLI_COMMON_HELP;
+    "  --sprite-cell WxH    ... cut into cells of this size\n"
+    "  --no-analysis        skip the analysis graph, overlaps and suspects (faster start\n"
+    "                       on very large inputs; UMAP then builds its own graph)\n" CLI_COMMON_HELP;
 
-enum { OPT_HOST = 7000, OPT_PORT, OPT_OPEN, OPT_SPRITE, OPT_SPRITE_CELL };
+enum { OPT_HOST = 7000, OPT_PORT, OPT_OPEN, OPT_SPRITE, OPT_SPRITE_CELL, OPT_NO_ANALYSIS };
 
 static volatile sig_atomic_t stop_flag;
 static void on_signal(int sig) {
@@ -50,7 +52,7 @@ static void free_dataset(sv_dataset *d) {
 
 /* One dataset: loaded, with thumbnails, its analysis graph and analyses. */
 static int prepare(const char *path, const char *tensor, const cli_common *c, const char *sprite, int cw, int ch,
-                   sv_dataset **out) {
+                   int analysis, sv_dataset **out) {
   cli_common cc = *c;
   if (tensor) cc.load.tensor = tensor;
   sv_dataset *d = calloc(1, sizeof *d);
@@ -73,16 +75,16 @@ static int prepare(const char *path, const char *tensor, const cli_common *c, co
       d->image_h = d->thumbs->h;
     }
   }
-  if (!status) {
+  if (!status && analysis) {
     ev_knn_params kp = ev_analysis_knn_params();
     kp.n_threads = c->n_threads;
     kp.progress = cli_progress();
     if (kp.k >= d->ds->x->n_rows) kp.k = (int)(d->ds->x->n_rows - 1);
     if (kp.k >= 1 && ev_knn_graph_build(d->ds->x, &kp, &d->graph, &err)) status = cli_fail_ev(&err, EXIT_FAIL);
   }
-  if (!status && d->ds->meta && d->graph) {
+  if (!status && d->ds->meta) {
     d->label_col = ev_table_default_label_col(d->ds->meta);
-    if (d->label_col >= 0 && !ev_labels_from_column(d->ds->meta, d->label_col, &d->labels, &err)) {
+    if (d->label_col >= 0 && !ev_labels_from_column(d->ds->meta, d->label_col, &d->labels, &err) && d->graph) {
       ev_suspect_params sp = ev_suspect_params_default();
       sp.n_threads = c->n_threads;
       if (ev_overlap_compute(d->graph, NULL, d->labels->codes, d->labels->n_classes, 0, &d->overlap, &err) ||
@@ -105,12 +107,13 @@ int cmd_serve(int argc, char **argv) {
                                            {"open", no_argument, NULL, OPT_OPEN},
                                            {"sprite", required_argument, NULL, OPT_SPRITE},
                                            {"sprite-cell", required_argument, NULL, OPT_SPRITE_CELL},
+                                           {"no-analysis", no_argument, NULL, OPT_NO_ANALYSIS},
                                            {NULL, 0, NULL, 0}};
   cli_common c;
   cli_common_init(&c);
   const char *host = "127.0.0.1", *sprite = NULL;
   long port = 8080;
-  int open_browser = 0, cw = 0, ch = 0;
+  int open_browser = 0, cw = 0, ch = 0, analysis = 1;
   optind = 1;
   int opt;
   while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -121,6 +124,7 @@ int cmd_serve(int argc, char **argv) {
         if (!cli_parse_long(optarg, "--port", 0, 65535, &port)) return EXIT_USAGE;
         break;
       case OPT_OPEN: open_browser = 1; break;
+      case OPT_NO_ANALYSIS: analysis = 0; break;
       case OPT_SPRITE: sprite = optarg; break;
       case OPT_SPRITE_CELL:
         if (sscanf(optarg, "%dx%d", &cw, &ch) != 2 || cw < 1 || ch < 1 || cw > 8192 || ch > 8192)
@@ -149,11 +153,11 @@ int cmd_serve(int argc, char **argv) {
       for (int e = 0; e < l->n_embeddings && !status && n_sets < 64; e++) {
         char key[1024];
         snprintf(key, sizeof key, "%s/%s", l->embeddings[e].run, l->embeddings[e].name);
-        status = prepare(argv[a], key, &c, sprite, cw, ch, &sets[n_sets]);
+        status = prepare(argv[a], key, &c, sprite, cw, ch, analysis, &sets[n_sets]);
         if (!status) n_sets++;
       }
     } else if (n_sets < 64) {
-      status = prepare(argv[a], NULL, &c, sprite, cw, ch, &sets[n_sets]);
+      status = prepare(argv[a], NULL, &c, sprite, cw, ch, analysis, &sets[n_sets]);
       if (!status) n_sets++;
     }
     ev_tb_logdir_free(l);

@@ -308,8 +308,9 @@ static void route_thumb(const sv_dataset *d, const sv_request *q, sv_reply *r) {
 }
 
 static void route_analysis(const sv_dataset *d, sv_reply *r) {
-  if (!d->labels) {
-    reply_error(r, 404, "no analysis: this dataset has no labels (give --labels or --metadata)");
+  if (!d->labels || !d->overlap) {
+    reply_error(r, 404, d->labels ? "no analysis: the server was started with --no-analysis"
+                                  : "no analysis: this dataset has no labels (give --labels or --metadata)");
     return;
   }
   const ev_labels *lab = d->labels;

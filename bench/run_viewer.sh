@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Viewer benchmark (bench/viewer_frames.mjs): first frame and frame times in
+# headless Chromium (SwiftShader, CPU rendering) for Fashion-MNIST-70k and a
+# synthetic 1,000,000-point set (16-D Gaussian mixture, 10 labels; served
+# with --no-analysis: its kNN graph is not what this measures).
+#
+# usage: bench/run_viewer.sh [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+build=${1:-build}
+out=bench/out/viewer
+mkdir -p "$out"
+declare -A images labels
+bench_setup
+[ -d tests/e2e/node_modules/playwright-core ] || scripts/deps.sh test
+if [ ! -f "$out/gmm1m.npy" ]; then
+  /usr/bin/python3 -c "
+import numpy as np
+rng = np.random.default_rng(1)
+c = rng.normal(0, 4, (10, 16)).astype(np.float32)
+lab = rng.integers(0, 10, 1000000)
+np.save('$out/gmm1m.npy', (c[lab] + rng.normal(0, 1, (1000000, 16))).astype(np.float32))
+np.save('$out/gmm1m_labels.npy', lab.astype(np.int32))"
+fi
+echo "| data | points | first frame s (page open to map) | 2-D pan frame ms mean / p95 | 3-D orbit frame ms mean / p95 |"
+echo "|---|---|---|---|---|"
+node bench/viewer_frames.mjs "$build/embview" fashion70k "${images[fashion70k]}" --labels "${labels[fashion70k]}"
+node bench/viewer_frames.mjs "$build/embview" synthetic-1m "$out/gmm1m.npy" --labels "$out/gmm1m_labels.npy" --no-analysis

@@ -1,0 +1,51 @@
+// Viewer benchmark: time from opening the page to the first drawn map, and
+// the frame time while orbiting a 3-D map (and panning a 2-D one), in headless
+// Chromium driven by playwright-core.  WebGL runs on SwiftShader (the CPU):
+// these machines have no GPU, so the frame times are an upper bound of what a
+// laptop GPU needs.  Each frame is timed around draw() + gl.finish().
+// usage: node bench/viewer_frames.mjs EMBVIEW NAME INPUT [serve options...]
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(new URL('../tests/e2e/package.json', import.meta.url));
+const { chromium } = require('playwright-core');
+const [embview, name, input, ...opts] = process.argv.slice(2);
+
+const server = await new Promise((resolve, reject) => {
+  const p = spawn(embview, ['serve', input, ...opts, '--port', '0', '--quiet']);
+  let text = '';
+  p.stdout.on('data', (b) => { text += b; const m = text.match(/ at (http:\/\/\S+)/); if (m) resolve({ p, url: m[1] }); });
+  p.on('exit', (c) => reject(new Error(`serve exited ${c}`)));
+});
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const t0 = Date.now();
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.embview && window.embview.jobVersion >= 1, null, { timeout: 600000, polling: 20 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const first = (Date.now() - t0) / 1000;
+  const frames = (mode) => page.evaluate((mode) => {
+    const r = window.embview.renderer, gl = r.gl, times = [];
+    for (let f = 0; f < 40; f++) {
+      if (mode === 3) r.view.yaw += 0.05; else r.view.cx += 0.002;
+      const s = performance.now();
+      r.draw();
+      gl.finish();
+      times.push(performance.now() - s);
+    }
+    times.sort((a, b) => a - b);
+    return { n: r.n, mean: times.reduce((a, b) => a + b) / times.length, p95: times[Math.floor(times.length * 0.95)] };
+  }, mode);
+  const pan = await frames(2);
+  await page.selectOption('#dims', '3');
+  await page.click('#run');
+  await page.waitForFunction(() => window.embview.renderer.dims === 3, null, { timeout: 600000, polling: 50 });
+  const orbit = await frames(3);
+  console.log(`| ${name} | ${pan.n} | ${first.toFixed(1)} | ${pan.mean.toFixed(1)} / ${pan.p95.toFixed(1)} | ` +
+    `${orbit.mean.toFixed(1)} / ${orbit.p95.toFixed(1)} |`);
+} finally {
+  await browser.close();
+  server.p.kill('SIGTERM');
+}
