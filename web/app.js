@@ -1,6 +1,7 @@
 // app.js — the viewer: shared state, and panels that read and write it.
 import { api } from './api.js';
 import { Renderer } from './render.js';
+import { changeList, coordsNpy, coordsTsv, correctedMetadata, download } from './files.js';
 
 const $ = (id) => document.getElementById(id);
 const TABLEAU = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f',
@@ -9,6 +10,11 @@ const TABLEAU = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948
 const state = {
   datasets: [], d: 0, columns: [], colorBy: -1, hidden: new Set(), analysis: null,
   job: -1, jobVersion: -1, polling: false, selected: -1, highlight: null, search: null,
+  coords: null,          // the latest coordinates: { data, dims, method }
+  selection: null,       // Set of points chosen by a box
+  isolated: false,       // only the selection is drawn
+  review: new Map(),     // point -> corrected label
+  metric: 'euclidean',   // the inspector's neighbour distance
 };
 window.embview = state; // for tests and the console
 
@@ -51,6 +57,7 @@ function recolour() {
     let a = 200;
     if (state.highlight && !state.highlight.has(i)) a = 25;
     if (state.search && !state.search.has(i)) a = 25;
+    if (state.selection && !state.selection.has(i)) a = state.isolated ? 0 : Math.min(a, 25);
     if (!visible) a = 0;
     rgba.set([c[0], c[1], c[2], a], i * 4);
   }
@@ -112,6 +119,7 @@ async function poll(job, d) {
       if (state.job !== job) return;
       const first = state.jobVersion < 0;
       state.jobVersion = c.version;
+      state.coords = { data: c.data, dims: c.dims, method: s.method };
       renderer.setPoints(c.data, c.dims, !first);
       recolour();
     }
@@ -164,7 +172,7 @@ async function inspect(i) {
   $('insp-index').textContent = i;
   const body = $('insp-body');
   body.textContent = 'finding neighbours...';
-  const r = await api.neighbors(state.d, i, 10);
+  const r = await api.neighbors(state.d, i, 10, state.metric);
   if (state.selected !== i) return;
   body.textContent = '';
   const ds = state.datasets[state.d];
@@ -179,6 +187,13 @@ async function inspect(i) {
   const sus = state.analysis && state.analysis.suspects.points.find((p) => p.i === i);
   if (sus) head.append(` — looks like ${sus.suggested} (score ${sus.score.toFixed(3)})`);
   body.append(head);
+  if (ds.label_column) body.append(reviewBox(i, sus));
+  const metric = document.createElement('select');
+  metric.className = 'metric';
+  metric.append(new Option('euclidean', 'euclidean'), new Option('cosine', 'cosine'));
+  metric.value = state.metric;
+  metric.onchange = () => { state.metric = metric.value; inspect(i); };
+  body.append(metric);
   const counts = document.createElement('div');
   counts.className = 'label-counts';
   counts.textContent = 'neighbour labels: ' + Object.entries(r.label_counts).map(([k, v]) => `${k}: ${v}`).join(', ');
@@ -216,6 +231,79 @@ async function inspect(i) {
   state.highlight = new Set([i, ...r.neighbors.map((x) => x.i)]);
   recolour();
   writeUrl();
+}
+
+// ---- label review: accept the suggestion, type another label, or keep ----
+function reviewBox(i, sus) {
+  const box = document.createElement('div');
+  box.className = 'review';
+  const now = state.review.has(i) ? state.review.get(i) : null;
+  box.append(now !== null ? `relabelled: ${labelOf(i)} → ${now} ` : 'label review: ');
+  if (sus) {
+    const accept = document.createElement('button');
+    accept.className = 'accept';
+    accept.textContent = `accept ${sus.suggested}`;
+    accept.onclick = () => { setLabel(i, sus.suggested); inspect(i); };
+    box.append(accept);
+  }
+  const input = document.createElement('input');
+  input.placeholder = 'new label';
+  const set = document.createElement('button');
+  set.textContent = 'set';
+  set.onclick = () => { if (input.value.trim()) { setLabel(i, input.value.trim()); inspect(i); } };
+  const keep = document.createElement('button');
+  keep.textContent = 'keep';
+  keep.onclick = () => { setLabel(i, null); inspect(i); };
+  box.append(input, set, keep);
+  return box;
+}
+function setLabel(i, label) {
+  if (label === null || label === labelOf(i)) state.review.delete(i);
+  else state.review.set(i, label);
+  reviewInfo();
+}
+function reviewInfo() {
+  $('review-info').textContent = state.review.size ? `${state.review.size} label(s) changed` : '';
+  $('export-labels').disabled = state.review.size === 0;
+}
+
+// ---- box selection ----
+function selectBox(x0, y0, x1, y1) {
+  const [ax, bx] = [Math.min(x0, x1), Math.max(x0, x1)], [ay, by] = [Math.min(y0, y1), Math.max(y0, y1)];
+  const sel = new Set(), col = state.columns[state.colorBy];
+  for (let i = 0; i < renderer.n; i++) {
+    if (col && col.kind === 'categorical' && state.hidden.has(col.codes[i])) continue;
+    const [x, y] = renderer.project(i);
+    if (x >= ax && x <= bx && y >= ay && y <= by) sel.add(i);
+  }
+  setSelection(sel.size ? sel : null);
+}
+function setSelection(sel) {
+  state.selection = sel;
+  state.isolated = false;
+  $('isolate').disabled = !sel;
+  $('clear-selection').disabled = !sel;
+  const info = $('selection-info');
+  info.textContent = '';
+  if (sel) {
+    info.append(`${sel.size} points`);
+    const col = state.columns[state.colorBy];
+    if (col && col.kind === 'categorical') {
+      const counts = new Map();
+      for (const i of sel) { const k = cellText(col, i); counts.set(k, (counts.get(k) || 0) + 1); }
+      const c = document.createElement('div');
+      c.className = 'counts';
+      c.textContent = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}: ${v}`).join(', ');
+      info.append(c);
+    }
+  }
+  recolour();
+}
+
+// ---- exports ----
+function exportName(ext) {
+  const ds = state.datasets[state.d], m = state.coords ? `${state.coords.method}${state.coords.dims}d` : 'map';
+  return `${ds.name.replace(/[^A-Za-z0-9._-]+/g, '_')}-${m}.${ext}`;
 }
 
 // ---- analysis panels ----
@@ -301,6 +389,9 @@ async function openDataset(d, params) {
   state.highlight = null;
   state.search = null;
   state.selected = -1;
+  state.review.clear();
+  reviewInfo();
+  setSelection(null);
   $('inspector').hidden = true;
   const ds = state.datasets[d];
   $('dataset-info').textContent = `${ds.points} points × ${ds.dims} dims`;
@@ -338,8 +429,21 @@ function showParams() {
 function wire() {
   const canvas = $('map');
   let drag = null;
-  canvas.addEventListener('mousedown', (e) => { drag = { x: e.clientX, y: e.clientY, moved: false }; });
+  let box = null;
+  const boxEl = $('box');
+  canvas.addEventListener('mousedown', (e) => {
+    const r = canvas.getBoundingClientRect();
+    if (e.shiftKey) box = { x: e.clientX - r.left, y: e.clientY - r.top };
+    else drag = { x: e.clientX, y: e.clientY, moved: false };
+  });
   window.addEventListener('mouseup', (e) => {
+    if (box) {
+      const r = canvas.getBoundingClientRect();
+      selectBox(box.x, box.y, e.clientX - r.left, e.clientY - r.top);
+      box = null;
+      boxEl.hidden = true;
+      return;
+    }
     if (drag && !drag.moved) {
       const r = canvas.getBoundingClientRect(), i = renderer.pick(e.clientX - r.left, e.clientY - r.top);
       if (i >= 0) inspect(i);
@@ -348,6 +452,13 @@ function wire() {
   });
   canvas.addEventListener('mousemove', (e) => {
     const r = canvas.getBoundingClientRect();
+    if (box) {
+      const x = e.clientX - r.left, y = e.clientY - r.top;
+      Object.assign(boxEl.style, { left: `${Math.min(x, box.x)}px`, top: `${Math.min(y, box.y)}px`,
+        width: `${Math.abs(x - box.x)}px`, height: `${Math.abs(y - box.y)}px` });
+      boxEl.hidden = false;
+      return;
+    }
     if (drag) {
       const dx = e.clientX - drag.x, dy = e.clientY - drag.y, v = renderer.view;
       if (Math.abs(dx) + Math.abs(dy) > 2) drag.moved = true;
@@ -390,6 +501,16 @@ function wire() {
   $('run').onclick = () => runProjection(projectionParams()).catch(fail);
   $('stop').onclick = () => { if (state.job >= 0) api.cancel(state.job); };
   $('search').oninput = (e) => search(e.target.value.trim());
+  $('isolate').onclick = () => { state.isolated = !state.isolated; recolour(); };
+  $('clear-selection').onclick = () => setSelection(null);
+  $('export-png').onclick = () => { renderer.draw(); renderer.canvas.toBlob((b) => download(exportName('png'), b)); };
+  $('export-tsv').onclick = () => state.coords && download(exportName('tsv'), coordsTsv(state.coords.data, state.coords.dims));
+  $('export-npy').onclick = () => state.coords && download(exportName('npy'), coordsNpy(state.coords.data, state.coords.dims));
+  $('export-labels').onclick = () => {
+    const ds = state.datasets[state.d], base = ds.name.replace(/[^A-Za-z0-9._-]+/g, '_');
+    download(`${base}-metadata-corrected.tsv`, correctedMetadata(state.columns, renderer.n, ds.label_column, state.review));
+    download(`${base}-label-changes.tsv`, changeList(state.review, labelOf));
+  };
   $('insp-close').onclick = () => {
     $('inspector').hidden = true;
     state.selected = -1;

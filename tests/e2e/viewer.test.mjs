@@ -138,6 +138,63 @@ try {
   const counts = await page.locator('#insp-body .label-counts').textContent();
   check(/neighbour labels: .+: \d+/.test(counts), `the inspector shows the neighbourhood's label counts (${counts})`);
   await page.screenshot({ path: path.join(out, 'viewer_suspect.png') });
+
+  // label review: accept the suggestion, export corrected labels and the change list
+  const suggested = (await page.locator('.review .accept').textContent()).replace('accept ', '');
+  await page.click('.review .accept');
+  await waitFor(page, () => document.getElementById('review-info').textContent === '1 label(s) changed', null, 5000)
+    .then(() => check(true, 'accepting the suggested label records one change'),
+      () => check(false, 'accepting the suggested label records one change'));
+  const saved = [];
+  const twoDownloads = new Promise((resolve) => {
+    page.on('download', async (d) => {
+      const to = path.join(out, d.suggestedFilename());
+      await d.saveAs(to);
+      saved.push(to);
+      if (saved.length === 2) resolve();
+    });
+  });
+  await page.click('#export-labels');
+  await twoDownloads;
+  const corrected = saved.find((f) => f.includes('metadata-corrected'));
+  const changes = saved.find((f) => f.includes('label-changes'));
+  const rows = fs.readFileSync(corrected, 'utf8').trimEnd().split('\n');
+  const truthOf = (i) => spawnSync('/usr/bin/python3', ['-c',
+    `import gzip; print(gzip.open('${labels}').read()[8 + ${i}])`]).stdout.toString().trim();
+  const truth = truthOf(idx);
+  check(rows.length === 10000 && rows[Number(idx)] === suggested && rows[0] === truthOf(0),
+    `corrected metadata: point ${idx} now '${rows[Number(idx)]}' (was ${truth}); one column, so no header (TensorBoard's rule)`);
+  check(fs.readFileSync(changes, 'utf8') === `index\told_label\tnew_label\n${idx}\t${truth}\t${suggested}\n`,
+    'the change list names the one change');
+
+  // the coordinates as NPY
+  const npyDownload = page.waitForEvent('download');
+  await page.click('#export-npy');
+  const npyPath = path.join(out, 'coords.npy');
+  await (await npyDownload).saveAs(npyPath);
+  const npy = fs.readFileSync(npyPath);
+  const headerLen = npy.readUInt16LE(8);
+  check(npy.subarray(1, 6).toString() === 'NUMPY' && (10 + headerLen) % 64 === 0 &&
+    npy.length === 10 + headerLen + 10000 * 2 * 4 && /'shape': \(10000, 2\)/.test(npy.toString('latin1', 10, 10 + headerLen)),
+    'the coordinates download as a 10,000 x 2 float32 NPY');
+
+  // box selection: counts by class, isolate
+  await page.click('#insp-close');
+  const box = await page.locator('#map').boundingBox();
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const selInfo = await page.locator('#selection-info').textContent();
+  const selN = Number((selInfo.match(/^(\d+) points/) || [0, 0])[1]);
+  check(selN > 100 && /\d: \d+/.test(selInfo), `a box selects ${selN} points with counts by class`);
+  await page.click('#isolate');
+  await page.waitForTimeout(200);
+  px = await mapPixels(page);
+  check(px.drawn > 500, `isolating the selection still draws it (${px.drawn} pixels)`);
+  await page.screenshot({ path: path.join(out, 'viewer_selection.png') });
   check(errors.length === 0, `no console errors or warnings${errors.length ? ': ' + errors.slice(0, 3).join('; ') : ''}`);
   server.kill('SIGTERM');
   await page.close();
