@@ -474,6 +474,13 @@ TEST(export_round_trip) {
   ASSERT_EQ(back->x->n_rows, 2000);
   ASSERT_TRUE(!memcmp(back->x->data, ds.x->data, 2000 * 784 * sizeof(float)));
   ASSERT_STR_EQ(ev_table_cell(back->meta, 7, 0), text[7]);
+  /* with the sprite's thumbnails attached, as from a log dir */
+  ASSERT_TRUE(back->thumbs != NULL);
+  ASSERT_EQ(back->thumbs->n, 2000);
+  ASSERT_EQ(back->thumbs->rgba[(size_t)1234 * 784 * 4 + 400 * 4], (unsigned char)ev_matrix_row(ds.x, 1234)[400]);
+  ev_dataset_free(back);
+  ASSERT_OK(ev_dataset_load(dir, NULL, &back, &notes, &err), &err);
+  ASSERT_TRUE(back->thumbs != NULL && back->thumbs->w == 28 && back->thumbs->n == 2000);
   ev_dataset_free(back);
   ev_notes_clear(&notes);
   ev_table_free(ds.meta);

@@ -8,6 +8,7 @@
 
 #include "core/file.h"
 #include "core/internal.h"
+#include "embview/tensorboard.h"
 #include "io/json.h"
 #include "io/tb_internal.h"
 
@@ -93,6 +94,24 @@ int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **ou
     } else {
       rc = ev_metadata_read(mpath, ds->x->n_rows, &ds->meta, notes, err);
     }
+  }
+  /* "sprite": {"imagePath", "singleImageDim": [w, h]}: thumbnails, a nicety
+   * (a bad sprite is a note) */
+  const ev__json *sp = rc ? NULL : ev__json_get(e, "sprite");
+  const char *ip = sp ? string_of(sp, "imagePath") : NULL;
+  const ev__json *dim = sp ? ev__json_get(sp, "singleImageDim") : NULL;
+  if (ip && strncmp(ip, "http://", 7) && strncmp(ip, "https://", 8) && dim && dim->type == EV__JSON_ARRAY &&
+      dim->n == 2 && dim->items[0].type == EV__JSON_NUMBER && dim->items[1].type == EV__JSON_NUMBER &&
+      dim->items[0].number >= 1 && dim->items[1].number >= 1 && dim->items[0].number <= 8192 &&
+      dim->items[1].number <= 8192) {
+    char *ipath = beside(path, ip);
+    ev_error serr = {0};
+    if (ipath && ev_sprite_read(ipath, ds->x->n_rows, (int)dim->items[0].number, (int)dim->items[1].number,
+                                &ds->thumbs, &serr))
+      ev__note(notes, "%s; no thumbnails", serr.msg);
+    ev__free(ipath);
+  } else if (sp) {
+    ev__note(notes, "%s: the sprite needs a local imagePath and singleImageDim [w, h]; no thumbnails", path);
   }
 done:
   ev__free(tpath);

@@ -219,6 +219,16 @@ try {
   check(colorBy === 'label' && legend2 === 10, `serve LOGDIR colours by 'label' (${colorBy}, ${legend2} entries)`);
   const thumbs = await page2.evaluate(() => window.embview.datasets[0].thumbnails);
   check(thumbs, 'the log dir\'s sprite gives thumbnails');
+  const img = await page2.evaluate(() => new Promise((resolve) => {
+    const im = new Image();
+    im.onload = () => resolve(im.naturalWidth);
+    im.onerror = () => resolve(0);
+    im.src = '/api/datasets/0/thumb?i=0';
+  }));
+  check(img === 28, `a thumbnail cut from the log dir's sprite loads (${img} px wide)`);
+  const pairs = await page2.locator('#pairs li').count();
+  const top = await page2.locator('#pairs li').first().textContent();
+  check(pairs >= 10 && /^4 – 9/.test(top), `the log dir's analysis lists the overlapping pairs (${pairs}; first ${top})`);
   await page2.waitForTimeout(300);
   await page2.screenshot({ path: path.join(out, 'viewer_logdir.png') });
   server2.kill('SIGTERM');
