@@ -2,7 +2,8 @@
 // the frame time while orbiting a 3-D map (and panning a 2-D one), in headless
 // Chromium driven by playwright-core.  WebGL runs on SwiftShader (the CPU):
 // these machines have no GPU, so the frame times are an upper bound of what a
-// laptop GPU needs.  Each frame is timed around draw() + gl.finish().
+// laptop GPU needs.  Each frame is timed around draw() and a one-pixel
+// readPixels, which waits until the frame is really drawn.
 // usage: node bench/viewer_frames.mjs EMBVIEW NAME INPUT [serve options...]
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -27,12 +28,12 @@ try {
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const first = (Date.now() - t0) / 1000;
   const frames = (mode) => page.evaluate((mode) => {
-    const r = window.embview.renderer, gl = r.gl, times = [];
+    const r = window.embview.renderer, gl = r.gl, times = [], px = new Uint8Array(4);
     for (let f = 0; f < 40; f++) {
       if (mode === 3) r.view.yaw += 0.05; else r.view.cx += 0.002;
       const s = performance.now();
       r.draw();
-      gl.finish();
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
       times.push(performance.now() - s);
     }
     times.sort((a, b) => a - b);
@@ -40,7 +41,7 @@ try {
   }, mode);
   const pan = await frames(2);
   await page.selectOption('#dims', '3');
-  await page.click('#run');
+  await page.click('#run', { timeout: 600000 });
   await page.waitForFunction(() => window.embview.renderer.dims === 3, null, { timeout: 600000, polling: 50 });
   const orbit = await frames(3);
   console.log(`| ${name} | ${pan.n} | ${first.toFixed(1)} | ${pan.mean.toFixed(1)} / ${pan.p95.toFixed(1)} | ` +

@@ -208,6 +208,38 @@ TEST(query_matches_self_join) {
   ev_matrix_free(q);
 }
 
+/* One query at a time (the viewer's inspector) equals the brute-force
+ * reference in double, for both metrics, with and without kept norms. */
+TEST(search_one_matches_brute_force) {
+  ev_error err = {0};
+  if (!load()) TEST_FAIL_("MNIST missing");
+  float *norms = malloc((size_t)mnist->n_rows * sizeof *norms);
+  ASSERT_OK(ev_knn_row_norms(mnist, norms), &err);
+  int32_t idx[12], want[12];
+  float dist[12];
+  double wd[12];
+  for (int m = 0; m < 2; m++) {
+    ev_metric metric = m ? EV_METRIC_COSINE : EV_METRIC_EUCLIDEAN;
+    for (int i = 0; i < 10000; i += 997) {
+      brute(mnist, mnist, i, i, 12, metric, want, wd);
+      ASSERT_OK(ev_knn_search_one(mnist, ev_matrix_row(mnist, i), i, 12, metric, m ? NULL : norms, idx, dist, &err),
+                &err);
+      for (int t = 0; t < 12; t++) {
+        ASSERT_EQ(idx[t], want[t]);
+        ASSERT_NEAR(dist[t], wd[t], 1e-6 * wd[t] + 1e-7);
+      }
+    }
+  }
+  /* more neighbours than rows: padded */
+  ev_matrix *few = test_mnist_rows(0, 5);
+  ASSERT_OK(ev_knn_search_one(few, ev_matrix_row(few, 0), 0, 6, EV_METRIC_EUCLIDEAN, NULL, idx, dist, &err), &err);
+  ASSERT_TRUE(idx[3] >= 0 && idx[4] == -1 && isinf(dist[5]));
+  ASSERT_ERR(ev_knn_search_one(few, ev_matrix_row(few, 0), 0, 3, EV_METRIC_INNER_PRODUCT, NULL, idx, dist, &err), EV_EINVAL, &err,
+             "euclidean or cosine");
+  ev_matrix_free(few);
+  free(norms);
+}
+
 TEST(degenerate_inputs) {
   ev_error err = {0};
   ev_knn_graph *g = NULL;
@@ -406,6 +438,7 @@ int main(int argc, char **argv) {
       {"ties_and_duplicates", ties_and_duplicates},
       {"threads_do_not_change_results", threads_do_not_change_results},
       {"query_matches_self_join", query_matches_self_join},
+      {"search_one_matches_brute_force", search_one_matches_brute_force},
       {"degenerate_inputs", degenerate_inputs},
       {"save_and_load", save_and_load},
       {"recall_of_exact_is_one", recall_of_exact_is_one},

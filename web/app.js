@@ -43,23 +43,33 @@ function recolour() {
   const n = renderer.n;
   if (!n) return;
   const rgba = new Uint8Array(n * 4), col = state.columns[state.colorBy];
-  let lo = Infinity, hi = -Infinity;
-  if (col && col.kind === 'numeric') for (const v of col.values) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-  for (let i = 0; i < n; i++) {
-    let c = [78, 121, 167], visible = true;
-    if (col && col.kind === 'categorical') {
-      const code = col.codes[i];
-      c = classColour(code, col.categories.length);
-      visible = !state.hidden.has(code);
-    } else if (col && col.kind === 'numeric') {
-      c = col.values[i] === null ? [160, 160, 160] : rampColour((col.values[i] - lo) / (hi - lo || 1));
-    }
+  // one colour per class (or a 256-step ramp), looked up per point: this runs for a million points
+  let table = null, codeOf = null;
+  if (col && col.kind === 'categorical') {
+    table = col.categories.map((_, c) => classColour(c, col.categories.length));
+    codeOf = (i) => col.codes[i];
+  } else if (col && col.kind === 'numeric') {
+    let lo = Infinity, hi = -Infinity;
+    for (const v of col.values) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    table = Array.from({ length: 256 }, (_, t) => rampColour(t / 255));
+    codeOf = (i) => (col.values[i] === null ? -1 : Math.round(255 * (col.values[i] - lo) / (hi - lo || 1)));
+  }
+  const grey = [160, 160, 160], plain = [78, 121, 167], hidden = state.hidden;
+  const dim = state.highlight || state.search || state.selection;
+  for (let i = 0, o = 0; i < n; i++, o += 4) {
+    const code = codeOf ? codeOf(i) : 0;
+    const c = !table ? plain : code >= 0 ? table[code] : grey;
     let a = 200;
-    if (state.highlight && !state.highlight.has(i)) a = 25;
-    if (state.search && !state.search.has(i)) a = 25;
-    if (state.selection && !state.selection.has(i)) a = state.isolated ? 0 : Math.min(a, 25);
-    if (!visible) a = 0;
-    rgba.set([c[0], c[1], c[2], a], i * 4);
+    if (dim) {
+      if (state.highlight && !state.highlight.has(i)) a = 25;
+      if (state.search && !state.search.has(i)) a = 25;
+      if (state.selection && !state.selection.has(i)) a = state.isolated ? 0 : Math.min(a, 25);
+    }
+    if (col && col.kind === 'categorical' && hidden.has(code)) a = 0;
+    rgba[o] = c[0];
+    rgba[o + 1] = c[1];
+    rgba[o + 2] = c[2];
+    rgba[o + 3] = a;
   }
   renderer.setColors(rgba);
   requestDraw();
@@ -105,10 +115,10 @@ async function runProjection(params) {
   state.job = job;
   state.jobVersion = -1;
   $('stop').disabled = false;
-  poll(job, d);
+  poll(job, d, params);
 }
 
-async function poll(job, d) {
+async function poll(job, d, params) {
   while (state.job === job && state.d === d) {
     const s = await api.job(job);
     const it = s.iterations ? ` iteration ${s.iteration}/${s.iterations}` : '';
@@ -126,6 +136,11 @@ async function poll(job, d) {
     if (s.state !== 'running') {
       $('stop').disabled = true;
       if (s.error) $('progress').textContent += ': ' + s.error;
+      if (s.variance) {
+        const pcs = (params.components || [1, 2, 3].slice(0, s.dims).join(',')).split(',');
+        $('progress').textContent += ' — variance explained: ' +
+          s.variance.map((v, a) => `PC${pcs[a]} ${(100 * v).toFixed(1)}%`).join(', ');
+      }
       writeUrl();
       return;
     }
@@ -416,11 +431,13 @@ async function openDataset(d, params) {
 
 function projectionParams() {
   const m = $('method').value, p = { method: m, dims: $('dims').value };
+  if (m === 'pca' && $('components').value.trim()) p.components = $('components').value.replace(/\s+/g, '');
   if (m === 'tsne') p.perplexity = $('perplexity').value;
   if (m === 'umap') { p.neighbors = $('neighbors').value; p.min_dist = $('min-dist').value; }
   return p;
 }
 function showParams() {
+  $('params-pca').hidden = $('method').value !== 'pca';
   $('params-tsne').hidden = $('method').value !== 'tsne';
   $('params-umap').hidden = $('method').value !== 'umap';
 }

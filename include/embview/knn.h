@@ -98,6 +98,17 @@ int ev_knn_query(const ev_matrix *base, const ev_matrix *queries, const ev_knn_p
 
 void ev_knn_graph_free(ev_knn_graph *g);
 
+/* The k nearest rows of x to one vector q (x's width), exactly, on the
+ * calling thread: for interactive queries (the viewer's inspector), where
+ * the batch engine's set-up costs more than the search.  skip: a row to
+ * leave out (the query's own), or -1.  norms: x's row norms from
+ * ev_knn_row_norms (kept between queries), or NULL to compute them.  idx and
+ * dist receive k entries ascending by (distance, index), -1 / +inf past the
+ * last row.  EUCLIDEAN or COSINE; distances computed in double. */
+int ev_knn_search_one(const ev_matrix *x, const float *q, int64_t skip, int k, ev_metric metric, const float *norms,
+                      int32_t *idx, float *dist, ev_error *err);
+int ev_knn_row_norms(const ev_matrix *x, float *norms);
+
 /* Empty graph with every slot unset (index -1, distance +inf). */
 int ev_knn_graph_new(int64_t n_points, int k, ev_metric metric, ev_knn_graph **out,
                      ev_error *err);

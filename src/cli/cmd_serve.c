@@ -41,6 +41,7 @@ static int is_loopback(const char *h) { return !strcmp(h, "127.0.0.1") || !strcm
 static void free_dataset(sv_dataset *d) {
   if (!d) return;
   free(d->name);
+  free(d->norms);
   if (d->ds && d->thumbs != d->ds->thumbs) ev_thumbnails_free(d->thumbs);
   ev_dataset_free(d->ds);
   ev_labels_free(d->labels);
@@ -74,6 +75,11 @@ static int prepare(const char *path, const char *tensor, const cli_common *c, co
       d->image_w = d->thumbs->w;
       d->image_h = d->thumbs->h;
     }
+  }
+  if (!status) {
+    d->norms = malloc((size_t)(d->ds->x->n_rows ? d->ds->x->n_rows : 1) * sizeof *d->norms);
+    if (!d->norms) status = cli_fail(EXIT_FAIL, "out of memory");
+    else ev_knn_row_norms(d->ds->x, d->norms);
   }
   if (!status && analysis) {
     ev_knn_params kp = ev_analysis_knn_params();

@@ -8,6 +8,7 @@
  *   GET  /api/datasets/D/thumb?i=             PNG
  *   GET  /api/datasets/D/analysis             overlapping pairs, suspects
  *   POST /api/datasets/D/projections?method=pca|tsne|umap&dims=2|3&...   -> {"job": J}
+ *        (pca: components=1,2; tsne: perplexity, iterations; umap: neighbors, min_dist, iterations; seed)
  *   GET  /api/jobs/J                          state, stage, iteration, KL, version
  *   GET  /api/jobs/J/coords                   float32 N x dims (headers: dims, version)
  *   POST /api/jobs/J/cancel
@@ -221,7 +222,7 @@ static void route_metadata(const sv_dataset *d, sv_reply *r) {
   reply_json(r, &b);
 }
 
-static void route_neighbors(sv_api *a, const sv_dataset *d, const sv_request *q, sv_reply *r) {
+static void route_neighbors(const sv_dataset *d, const sv_request *q, sv_reply *r) {
   int ok = 1;
   int64_t n = d->ds->x->n_rows;
   long i = arg_long(q, r, "i", -1, 0, n - 1, &ok);
@@ -237,18 +238,11 @@ static void route_neighbors(sv_api *a, const sv_dataset *d, const sv_request *q,
     reply_error(r, 400, "parameter metric='%.40s': expected euclidean or cosine", m);
     return;
   }
-  ev_matrix *one = NULL;
-  ev_knn_graph *g = NULL;
+  int32_t idx[MAX_K];
+  float dist[MAX_K];
   ev_error err = {0};
-  ev_knn_params p = ev_knn_params_default();
-  p.k = (int)k + 1; /* the point itself comes back too */
-  p.metric = (ev_metric)metric;
-  p.method = EV_KNN_EXACT;
-  p.n_threads = a->n_threads;
-  int rc = ev_matrix_wrap((float *)ev_matrix_row(d->ds->x, i), 1, d->ds->x->n_cols, d->ds->x->n_cols, &one, &err);
-  if (!rc) rc = ev_knn_query(d->ds->x, one, &p, &g, &err);
-  ev_matrix_free(one);
-  if (rc) {
+  if (ev_knn_search_one(d->ds->x, ev_matrix_row(d->ds->x, i), i, (int)k, (ev_metric)metric, d->norms, idx, dist,
+                        &err)) {
     reply_error(r, 500, "neighbours: %s", err.msg);
     return;
   }
@@ -258,11 +252,11 @@ static void route_neighbors(sv_api *a, const sv_dataset *d, const sv_request *q,
   int c_n = d->labels ? d->labels->n_classes : 0;
   int64_t *counts = c_n ? calloc((size_t)c_n, sizeof *counts) : NULL;
   int written = 0;
-  for (int t = 0; t < g->k && written < k; t++) {
-    int32_t j = g->indices[t];
-    if (j < 0 || j == i) continue;
+  for (int t = 0; t < k; t++) {
+    int32_t j = idx[t];
+    if (j < 0) break;
     sb_printf(&b, "%s{\"i\": %d, \"d\": ", written ? ", " : "", j);
-    sb_num(&b, g->distances[t]);
+    sb_num(&b, dist[t]);
     sb_put(&b, "}", 1);
     if (counts && d->labels->codes[j] >= 0) counts[d->labels->codes[j]]++;
     written++;
@@ -278,7 +272,6 @@ static void route_neighbors(sv_api *a, const sv_dataset *d, const sv_request *q,
     }
   sb_put(&b, "}}\n", 3);
   free(counts);
-  ev_knn_graph_free(g);
   reply_json(r, &b);
 }
 
@@ -360,6 +353,28 @@ static void route_submit(sv_api *a, int id, sv_dataset *d, const sv_request *q, 
   if (ok) sp.min_dist = arg_double(q, r, "min_dist", 0.1, 0, 1, &ok);
   if (ok) sp.seed = (uint64_t)arg_long(q, r, "seed", 42, 0, 1L << 40, &ok);
   if (!ok) return;
+  /* PCA: which components go on the axes, "1,2" by default */
+  int max_pc = (int)(d->ds->x->n_cols < n ? d->ds->x->n_cols : n);
+  if (max_pc > 100) max_pc = 100;
+  for (int c = 0; c < 3; c++) sp.components[c] = c < sp.dims ? c + 1 : 0;
+  const char *pcs = arg(q, "components");
+  if (pcs && !strcmp(m, "pca")) {
+    int got = 0, at = 0;
+    while (got < 3) {
+      int v, used;
+      if (sscanf(pcs + at, "%d%n", &v, &used) != 1 || v < 1 || v > max_pc) break;
+      sp.components[got++] = v;
+      at += used;
+      if (pcs[at] != ',') break;
+      at++;
+    }
+    if (got != sp.dims || pcs[at]) {
+      reply_error(r, 400, "parameter components='%.40s': expected %d component numbers from 1 to %d, e.g. 1,2",
+                  pcs, sp.dims, max_pc);
+      return;
+    }
+  }
+  if (strcmp(m, "pca")) memset(sp.components, 0, sizeof sp.components); /* no effect on other methods' cache */
   if (!strcmp(m, "tsne") && n < 4) {
     reply_error(r, 400, "t-SNE needs at least 4 points");
     return;
@@ -440,7 +455,7 @@ void sv_api_handle(sv_api *a, const sv_request *q, sv_reply *r) {
     }
     sv_dataset *d = a->datasets[id];
     if (!strcmp(rest, "/metadata") && !q->post) route_metadata(d, r);
-    else if (!strcmp(rest, "/neighbors") && !q->post) route_neighbors(a, d, q, r);
+    else if (!strcmp(rest, "/neighbors") && !q->post) route_neighbors(d, q, r);
     else if (!strcmp(rest, "/thumb") && !q->post) route_thumb(d, q, r);
     else if (!strcmp(rest, "/analysis") && !q->post) route_analysis(d, r);
     else if (!strcmp(rest, "/projections") && q->post) route_submit(a, (int)id, d, q, r);

@@ -31,6 +31,7 @@ struct sv_job {
   int64_t n;
   int version;         /* bumped on every publication */
   char error[512];
+  double variance[3];  /* PCA: explained variance ratio of each axis */
   double started, seconds;
 };
 
@@ -104,15 +105,26 @@ static void *run_job(void *arg) {
   int rc;
   int nt = b->n_threads;
   if (!strcmp(b->spec.method, "pca")) {
+    /* the chosen components as the axes: fit up to the highest one */
+    int top = 0, dims = b->spec.dims;
+    for (int a = 0; a < dims; a++) top = b->spec.components[a] > top ? b->spec.components[a] : top;
     ev_pca_params p = ev_pca_params_default();
-    p.n_components = b->spec.dims;
-    p.seed = b->spec.seed;
+    p.n_components = top;
     p.n_threads = nt;
+    p.seed = b->spec.seed;
     p.progress = prog;
     ev_pca *pca = NULL;
+    ev_matrix *all = NULL;
     rc = ev_pca_fit(x, &p, &pca, &err);
-    if (!rc) rc = ev_matrix_new(x->n_rows, b->spec.dims, &y, &err);
-    if (!rc) rc = ev_pca_transform(pca, x, y, nt, &err);
+    if (!rc) rc = ev_matrix_new(x->n_rows, top, &all, &err);
+    if (!rc) rc = ev_pca_transform(pca, x, all, nt, &err);
+    if (!rc) rc = ev_matrix_new(x->n_rows, dims, &y, &err);
+    if (!rc) {
+      for (int64_t i = 0; i < x->n_rows; i++)
+        for (int a = 0; a < dims; a++) y->data[i * dims + a] = ev_matrix_row(all, i)[b->spec.components[a] - 1];
+      for (int a = 0; a < dims; a++) b->variance[a] = pca->explained_variance_ratio[b->spec.components[a] - 1];
+    }
+    ev_matrix_free(all);
     ev_pca_free(pca);
   } else if (!strcmp(b->spec.method, "tsne")) {
     ev_tsne_params p = ev_tsne_params_default();
@@ -158,7 +170,7 @@ static void *run_job(void *arg) {
 static int same_spec(const sv_job_spec *a, const sv_job_spec *b) {
   return a->dataset == b->dataset && !strcmp(a->method, b->method) && a->dims == b->dims &&
          a->perplexity == b->perplexity && a->iterations == b->iterations && a->neighbors == b->neighbors &&
-         a->min_dist == b->min_dist && a->seed == b->seed;
+         a->min_dist == b->min_dist && a->seed == b->seed && !memcmp(a->components, b->components, sizeof a->components);
 }
 
 int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, char *msg, size_t msg_len) {
@@ -221,7 +233,13 @@ int sv_jobs_status_json(sv_jobs *j, int id, char *buf, size_t len) {
   static const char *names[] = {"running", "done", "failed", "cancelled"};
   pthread_mutex_lock(&b->mu);
   double secs = b->state == JOB_RUNNING ? now() - b->started : b->seconds;
-  char kl[32] = "null", err[560] = "null";
+  char kl[32] = "null", err[560] = "null", var[96] = "null";
+  if (!strcmp(b->spec.method, "pca") && b->state == JOB_DONE) {
+    int at = snprintf(var, sizeof var, "[");
+    for (int a = 0; a < b->spec.dims; a++)
+      at += snprintf(var + at, sizeof var - (size_t)at, "%s%.5f", a ? ", " : "", b->variance[a]);
+    snprintf(var + at, sizeof var - (size_t)at, "]");
+  }
   if (!isnan(b->kl)) snprintf(kl, sizeof kl, "%.5f", b->kl);
   if (b->error[0]) { /* messages are plain text; quotes and backslashes replaced */
     snprintf(err, sizeof err, "\"%s\"", b->error);
@@ -231,9 +249,9 @@ int sv_jobs_status_json(sv_jobs *j, int id, char *buf, size_t len) {
   snprintf(buf, len,
            "{\"id\": %d, \"dataset\": %d, \"method\": \"%s\", \"dims\": %d, \"state\": \"%s\", \"stage\": \"%s\", "
            "\"fraction\": %.4f, \"iteration\": %d, \"iterations\": %d, \"kl\": %s, \"version\": %d, "
-           "\"seconds\": %.2f, \"error\": %s}",
+           "\"seconds\": %.2f, \"variance\": %s, \"error\": %s}",
            b->id, b->spec.dataset, b->spec.method, b->spec.dims, names[b->state], b->stage,
-           b->fraction < 0 ? -1.0 : b->fraction, b->iteration, b->total_iterations, kl, b->version, secs, err);
+           b->fraction < 0 ? -1.0 : b->fraction, b->iteration, b->total_iterations, kl, b->version, secs, var, err);
   pthread_mutex_unlock(&b->mu);
   return 0;
 }

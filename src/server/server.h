@@ -25,6 +25,7 @@ typedef struct sv_dataset {
   ev_suspects *suspects;    /* with labels */
   ev_thumbnails *thumbs;    /* from a sprite or the image vectors; NULL if none */
   int64_t image_w, image_h; /* thumbnail size */
+  float *norms;             /* row norms, for the inspector's neighbour queries */
 } sv_dataset;
 
 typedef struct sv_config {
@@ -61,6 +62,7 @@ typedef struct sv_job_spec {
   int iterations;           /* t-SNE iterations / UMAP epochs (0 = default) */
   int neighbors;            /* UMAP */
   double min_dist;          /* UMAP */
+  int components[3];        /* PCA: the principal components (1-based) on the axes */
   uint64_t seed;
 } sv_job_spec;
 

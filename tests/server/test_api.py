@@ -126,6 +126,19 @@ try:
     check(st == 200 and y.size == 20000 and np.isfinite(y).all(), "coordinates: 10,000 x 2 float32")
     st, j2 = jget(port, "/api/datasets/0/projections?method=pca&dims=2", "POST")
     check(j2["job"] == j["job"], "the same projection again is the cached job")
+    check(s["variance"] is not None and len(s["variance"]) == 2 and s["variance"][0] > s["variance"][1] > 0.05,
+          f"PCA reports the variance its axes explain ({s['variance']})")
+    st, j3 = jget(port, "/api/datasets/0/projections?method=pca&dims=2&components=2,3", "POST")
+    for _ in range(100):
+        st, s3 = jget(port, f"/api/jobs/{j3['job']}")
+        if s3["state"] != "running":
+            break
+        time.sleep(0.1)
+    st, body = get(port, f"/api/jobs/{j3['job']}/coords")
+    y23 = np.frombuffer(body, np.float32).reshape(-1, 2)
+    corr = abs(np.corrcoef(y23[:, 0], y.reshape(-1, 2)[:, 1])[0, 1])
+    check(j3["job"] != j["job"] and s3["state"] == "done" and corr > 0.999 and abs(s3["variance"][0] - s["variance"][1]) < 1e-4,
+          f"components=2,3 puts PC2 on the first axis (|r| = {corr:.5f})")
     st, t = jget(port, "/api/datasets/0/projections?method=tsne&iterations=5000", "POST")
     time.sleep(0.5)
     st, c = jget(port, f"/api/jobs/{t['job']}/cancel", "POST")
@@ -148,6 +161,10 @@ try:
         ("/api/datasets/0/projections?method=tsne&dims=4", "POST", 400, "dims"),
         ("/api/datasets/0/projections?method=tsne&perplexity=nan", "POST", 400, "perplexity"),
         ("/api/datasets/0/projections?method=umap&iterations=1000000", "POST", 400, "iterations"),
+        ("/api/datasets/0/projections?method=pca&components=0,1", "POST", 400, "components"),
+        ("/api/datasets/0/projections?method=pca&components=1", "POST", 400, "components"),
+        ("/api/datasets/0/projections?method=pca&components=1,2,3", "POST", 400, "components"),
+        ("/api/datasets/0/projections?method=pca&components=1,x", "POST", 400, "components"),
         ("/api/datasets/5/metadata", "GET", 404, "no dataset"),
         ("/api/jobs/999", "GET", 404, "no job"),
         ("/api/nothing", "GET", 404, "no such route"),
@@ -208,6 +225,12 @@ try:
     check(st == 200, "the right token: served")
     st, body = get(port, "/api/datasets", host=f"0.0.0.0:{port}", headers=f"Cookie: embview_token={token}\r\n")
     check(st == 200, "the token's cookie: served")
+    st, body = get(port, "/api/datasets", host=f"0.0.0.0:{port}", headers=f"X-Embview-Token: {token[:-1]}\r\n")
+    check(st == 401, "a token one character short: refused")
+    st, body = get(port, "/api/datasets?token=" + token, host=f"my-machine.example:{port}")
+    check(st == 200, "with the token, any name of the machine works (the token guards off loopback)")
+    st, body = get(port, "/?token=" + token, host=f"0.0.0.0:{port}")
+    check(st == 200, "the page with the token in its URL")
 finally:
     server.terminate()
     server.wait(20)
