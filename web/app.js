@@ -282,16 +282,30 @@ function reviewInfo() {
   $('export-labels').disabled = state.review.size === 0;
 }
 
-// ---- box selection ----
-function selectBox(x0, y0, x1, y1) {
-  const [ax, bx] = [Math.min(x0, x1), Math.max(x0, x1)], [ay, by] = [Math.min(y0, y1), Math.max(y0, y1)];
+// ---- box and lasso selection ----
+function selectWhere(inside) {
   const sel = new Set(), col = state.columns[state.colorBy];
   for (let i = 0; i < renderer.n; i++) {
     if (col && col.kind === 'categorical' && state.hidden.has(col.codes[i])) continue;
     const [x, y] = renderer.project(i);
-    if (x >= ax && x <= bx && y >= ay && y <= by) sel.add(i);
+    if (inside(x, y)) sel.add(i);
   }
   setSelection(sel.size ? sel : null);
+}
+function selectBox(x0, y0, x1, y1) {
+  const [ax, bx] = [Math.min(x0, x1), Math.max(x0, x1)], [ay, by] = [Math.min(y0, y1), Math.max(y0, y1)];
+  selectWhere((x, y) => x >= ax && x <= bx && y >= ay && y <= by);
+}
+function selectLasso(poly) { // even-odd rule: a ray to the right crosses the outline an odd number of times
+  if (poly.length < 3) return;
+  selectWhere((x, y) => {
+    let inside = false;
+    for (let a = 0, b = poly.length - 1; a < poly.length; b = a++) {
+      const [xa, ya] = poly[a], [xb, yb] = poly[b];
+      if ((ya > y) !== (yb > y) && x < (xb - xa) * (y - ya) / (yb - ya) + xa) inside = !inside;
+    }
+    return inside;
+  });
 }
 function setSelection(sel) {
   state.selection = sel;
@@ -433,6 +447,11 @@ function projectionParams() {
   const m = $('method').value, p = { method: m, dims: $('dims').value };
   if (m === 'pca' && $('components').value.trim()) p.components = $('components').value.replace(/\s+/g, '');
   if (m === 'tsne') p.perplexity = $('perplexity').value;
+  if (m === 'custom') {
+    p.dims = 2;
+    for (const k of ['left', 'right', 'down', 'up']) p[k] = $(`custom-${k}`).value;
+    if (state.colorBy >= 0) p.column = state.columns[state.colorBy].name;
+  }
   if (m === 'umap') { p.neighbors = $('neighbors').value; p.min_dist = $('min-dist').value; }
   return p;
 }
@@ -440,17 +459,20 @@ function showParams() {
   $('params-pca').hidden = $('method').value !== 'pca';
   $('params-tsne').hidden = $('method').value !== 'tsne';
   $('params-umap').hidden = $('method').value !== 'umap';
+  $('params-custom').hidden = $('method').value !== 'custom';
+  $('dims').disabled = $('method').value === 'custom';
 }
 
 // ---- wiring ----
 function wire() {
   const canvas = $('map');
   let drag = null;
-  let box = null;
-  const boxEl = $('box');
+  let box = null, lasso = null;
+  const boxEl = $('box'), lassoEl = $('lasso'), line = lassoEl.querySelector('polyline');
   canvas.addEventListener('mousedown', (e) => {
-    const r = canvas.getBoundingClientRect();
-    if (e.shiftKey) box = { x: e.clientX - r.left, y: e.clientY - r.top };
+    const r = canvas.getBoundingClientRect(), x = e.clientX - r.left, y = e.clientY - r.top;
+    if (e.shiftKey && $('select-tool').value === 'lasso') lasso = [[x, y]];
+    else if (e.shiftKey) box = { x, y };
     else drag = { x: e.clientX, y: e.clientY, moved: false };
   });
   window.addEventListener('mouseup', (e) => {
@@ -461,6 +483,12 @@ function wire() {
       boxEl.hidden = true;
       return;
     }
+    if (lasso) {
+      selectLasso(lasso);
+      lasso = null;
+      lassoEl.style.display = 'none';
+      return;
+    }
     if (drag && !drag.moved) {
       const r = canvas.getBoundingClientRect(), i = renderer.pick(e.clientX - r.left, e.clientY - r.top);
       if (i >= 0) inspect(i);
@@ -469,6 +497,12 @@ function wire() {
   });
   canvas.addEventListener('mousemove', (e) => {
     const r = canvas.getBoundingClientRect();
+    if (lasso) {
+      lasso.push([e.clientX - r.left, e.clientY - r.top]);
+      line.setAttribute('points', lasso.map((p) => p.join(',')).join(' '));
+      lassoEl.style.display = 'block';
+      return;
+    }
     if (box) {
       const x = e.clientX - r.left, y = e.clientY - r.top;
       Object.assign(boxEl.style, { left: `${Math.min(x, box.x)}px`, top: `${Math.min(y, box.y)}px`,

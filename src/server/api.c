@@ -8,7 +8,8 @@
  *   GET  /api/datasets/D/thumb?i=             PNG
  *   GET  /api/datasets/D/analysis             overlapping pairs, suspects
  *   POST /api/datasets/D/projections?method=pca|tsne|umap&dims=2|3&...   -> {"job": J}
- *        (pca: components=1,2; tsne: perplexity, iterations; umap: neighbors, min_dist, iterations; seed)
+ *        (pca: components=1,2; tsne: perplexity, iterations; umap: neighbors, min_dist, iterations; seed;
+ *         custom: column, left, right, down, up: searches whose means define the axes)
  *   GET  /api/jobs/J                          state, stage, iteration, KL, version
  *   GET  /api/jobs/J/coords                   float32 N x dims (headers: dims, version)
  *   POST /api/jobs/J/cancel
@@ -340,8 +341,8 @@ static void route_submit(sv_api *a, int id, sv_dataset *d, const sv_request *q, 
   int ok = 1;
   sv_job_spec sp = {.dataset = id};
   const char *m = arg(q, "method");
-  if (!m || (strcmp(m, "pca") && strcmp(m, "tsne") && strcmp(m, "umap"))) {
-    reply_error(r, 400, "parameter method='%.20s': expected pca, tsne or umap", m ? m : "");
+  if (!m || (strcmp(m, "pca") && strcmp(m, "tsne") && strcmp(m, "umap") && strcmp(m, "custom"))) {
+    reply_error(r, 400, "parameter method='%.20s': expected pca, tsne, umap or custom", m ? m : "");
     return;
   }
   snprintf(sp.method, sizeof sp.method, "%s", m);
@@ -375,6 +376,37 @@ static void route_submit(sv_api *a, int id, sv_dataset *d, const sv_request *q, 
     }
   }
   if (strcmp(m, "pca")) memset(sp.components, 0, sizeof sp.components); /* no effect on other methods' cache */
+  if (!strcmp(m, "custom")) { /* x from left to right, y from down to up: four searches of one column */
+    static const char *names[4] = {"left", "right", "down", "up"};
+    const ev_table *t = d->ds->meta;
+    const char *col = arg(q, "column");
+    sp.column = !t ? -1 : col ? ev_table_find_col(t, col) : d->labels ? d->label_col : 0;
+    if (sp.column < 0) {
+      reply_error(r, 400, "parameter column='%.40s': no such metadata column", col ? col : "");
+      return;
+    }
+    sp.dims = 2;
+    for (int k = 0; k < 4; k++) {
+      const char *v = arg(q, names[k]);
+      if (!v || !*v || strlen(v) >= sizeof sp.search[k]) {
+        reply_error(r, 400, "parameter %s: a search (regular expression) of up to %zu characters is required",
+                    names[k], sizeof sp.search[k] - 1);
+        return;
+      }
+      snprintf(sp.search[k], sizeof sp.search[k], "%s", v);
+    }
+    /* checked here, so that a bad search is a 400 and not a failed job */
+    double *axis = malloc((size_t)d->ds->x->n_cols * sizeof *axis);
+    int64_t c1, c2;
+    char msg[256];
+    for (int k = 0; axis && k < 2; k++)
+      if (sv_custom_axis(d, sp.column, sp.search[2 * k], sp.search[2 * k + 1], axis, &c1, &c2, msg, sizeof msg)) {
+        free(axis);
+        reply_error(r, 400, "%s", msg);
+        return;
+      }
+    free(axis);
+  }
   if (!strcmp(m, "tsne") && n < 4) {
     reply_error(r, 400, "t-SNE needs at least 4 points");
     return;

@@ -126,6 +126,33 @@ static void *run_job(void *arg) {
     }
     ev_matrix_free(all);
     ev_pca_free(pca);
+  } else if (!strcmp(b->spec.method, "custom")) {
+    /* two axes from searches; coordinates are the rows' projections on them */
+    on_progress(b, "custom: projecting", -1);
+    int64_t n = x->n_rows, dcol = x->n_cols, c1, c2;
+    double *axes = malloc(2 * (size_t)dcol * sizeof *axes);
+    char msg[256];
+    rc = axes ? EV_OK : EV_ENOMEM;
+    if (rc) snprintf(err.msg, sizeof err.msg, "out of memory");
+    for (int a = 0; a < 2 && !rc; a++)
+      if (sv_custom_axis(b->d, b->spec.column, b->spec.search[2 * a], b->spec.search[2 * a + 1], axes + a * dcol, &c1,
+                         &c2, msg, sizeof msg))
+      {
+        snprintf(err.msg, sizeof err.msg, "%s", msg);
+        rc = err.code = EV_EINVAL;
+      }
+    if (!rc) rc = ev_matrix_new(n, 2, &y, &err);
+    for (int64_t i = 0; !rc && i < n; i++) {
+      const float *r = ev_matrix_row(x, i);
+      double s0 = 0, s1 = 0;
+      for (int64_t j = 0; j < dcol; j++) {
+        s0 += r[j] * axes[j];
+        s1 += r[j] * axes[dcol + j];
+      }
+      y->data[2 * i] = (float)s0;
+      y->data[2 * i + 1] = (float)s1;
+    }
+    free(axes);
   } else if (!strcmp(b->spec.method, "tsne")) {
     ev_tsne_params p = ev_tsne_params_default();
     p.n_dims = b->spec.dims;
@@ -170,7 +197,8 @@ static void *run_job(void *arg) {
 static int same_spec(const sv_job_spec *a, const sv_job_spec *b) {
   return a->dataset == b->dataset && !strcmp(a->method, b->method) && a->dims == b->dims &&
          a->perplexity == b->perplexity && a->iterations == b->iterations && a->neighbors == b->neighbors &&
-         a->min_dist == b->min_dist && a->seed == b->seed && !memcmp(a->components, b->components, sizeof a->components);
+         a->min_dist == b->min_dist && a->seed == b->seed && !memcmp(a->components, b->components, sizeof a->components) &&
+         a->column == b->column && !memcmp(a->search, b->search, sizeof a->search);
 }
 
 int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, char *msg, size_t msg_len) {

@@ -56,13 +56,15 @@ void sv_jobs_free(sv_jobs *j); /* cancels and joins */
 
 typedef struct sv_job_spec {
   int dataset;
-  char method[8];           /* pca, tsne, umap */
+  char method[8];           /* pca, tsne, umap, custom */
   int dims;                 /* 2 or 3 */
   double perplexity;        /* t-SNE */
   int iterations;           /* t-SNE iterations / UMAP epochs (0 = default) */
   int neighbors;            /* UMAP */
   double min_dist;          /* UMAP */
   int components[3];        /* PCA: the principal components (1-based) on the axes */
+  int column;               /* custom: the metadata column the searches match */
+  char search[4][128];      /* custom: x from [0] to [1], y from [2] to [3] (regular expressions) */
   uint64_t seed;
 } sv_job_spec;
 
@@ -74,6 +76,13 @@ int sv_jobs_status_json(sv_jobs *j, int id, char *buf, size_t len);
 /* A copy of the job's latest coordinates (malloc'd, n x dims floats). */
 int sv_jobs_coords(sv_jobs *j, int id, float **coords, int64_t *n, int *dims, int *version);
 int sv_jobs_cancel(sv_jobs *j, int id);
+
+/* Custom projection (TensorBoard's): axis = mean of the rows whose column
+ * value matches `to` minus the mean of those matching `from`.  Rows that
+ * match: 1 = this regex (POSIX extended, case-insensitive) matches; counts
+ * into n_from / n_to.  0, or -1 with msg (a bad regex, no match). */
+int sv_custom_axis(const sv_dataset *d, int column, const char *from, const char *to, double *axis, int64_t *n_from,
+                   int64_t *n_to, char *msg, size_t msg_len);
 
 /* Built-in assets (assets.c, generated from web/). */
 typedef struct sv_asset {

@@ -195,6 +195,42 @@ try {
   px = await mapPixels(page);
   check(px.drawn > 500, `isolating the selection still draws it (${px.drawn} pixels)`);
   await page.screenshot({ path: path.join(out, 'viewer_selection.png') });
+  await page.click('#clear-selection');
+
+  // a lasso: a triangle drawn with shift held
+  await page.selectOption('#select-tool', 'lasso');
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.mouse.down();
+  for (const [fx, fy] of [[0.7, 0.3], [0.5, 0.7], [0.3, 0.3]])
+    await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy, { steps: 8 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const lassoInfo = await page.locator('#selection-info').textContent();
+  const lassoN = Number((lassoInfo.match(/^(\d+) points/) || [0, 0])[1]);
+  check(lassoN > 20, `a lasso selects ${lassoN} points`);
+  await page.click('#clear-selection');
+
+  // a custom projection: x from the 4s to the 9s, y from the 3s to the 5s
+  await page.selectOption('#method', 'custom');
+  await page.fill('#custom-left', '^4$');
+  await page.fill('#custom-right', '^9$');
+  await page.fill('#custom-down', '^3$');
+  await page.fill('#custom-up', '^5$');
+  await page.click('#run');
+  await waitFor(page, () => /custom 2-D: done/.test(document.getElementById('progress').textContent), null, 30000)
+    .catch(() => {});
+  const axes = await page.evaluate(() => {
+    const s = window.embview, col = s.columns.find((c) => c.name === 'label'), y = s.coords.data, mean = (cls, d) => {
+      let sum = 0, n = 0;
+      col.codes.forEach((c, i) => { if (col.categories[c] === cls) { sum += y[2 * i + d]; n++; } });
+      return sum / n;
+    };
+    return { method: s.coords.method, x4: mean('4', 0), x9: mean('9', 0), y3: mean('3', 1), y5: mean('5', 1) };
+  });
+  check(axes.method === 'custom' && axes.x9 > axes.x4 && axes.y5 > axes.y3,
+    `a custom projection puts the 9s right of the 4s and the 5s above the 3s (${JSON.stringify(axes)})`);
+  await page.screenshot({ path: path.join(out, 'viewer_custom.png') });
   check(errors.length === 0, `no console errors or warnings${errors.length ? ': ' + errors.slice(0, 3).join('; ') : ''}`);
   server.kill('SIGTERM');
   await page.close();

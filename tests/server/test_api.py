@@ -139,6 +139,19 @@ try:
     corr = abs(np.corrcoef(y23[:, 0], y.reshape(-1, 2)[:, 1])[0, 1])
     check(j3["job"] != j["job"] and s3["state"] == "done" and corr > 0.999 and abs(s3["variance"][0] - s["variance"][1]) < 1e-4,
           f"components=2,3 puts PC2 on the first axis (|r| = {corr:.5f})")
+    # a custom projection: x from the mean 4 to the mean 9, y from the mean 3 to the mean 5
+    st, cj = jget(port, "/api/datasets/0/projections?method=custom&left=%5E4%24&right=%5E9%24&down=%5E3%24&up=%5E5%24", "POST")
+    for _ in range(100):
+        st, cs = jget(port, f"/api/jobs/{cj['job']}")
+        if cs["state"] != "running":
+            break
+        time.sleep(0.1)
+    st, body = get(port, f"/api/jobs/{cj['job']}/coords")
+    yc = np.frombuffer(body, np.float32).reshape(-1, 2)
+    lab = np.frombuffer(truth, np.uint8)
+    ax = x[lab == 9].mean(0) - x[lab == 4].mean(0)
+    check(cs["state"] == "done" and np.allclose(yc[:, 0], x @ ax, rtol=1e-4, atol=1e-2 * np.abs(x @ ax).max()),
+          "custom projection: x = each point's projection on mean(9s) - mean(4s)")
     st, t = jget(port, "/api/datasets/0/projections?method=tsne&iterations=5000", "POST")
     time.sleep(0.5)
     st, c = jget(port, f"/api/jobs/{t['job']}/cancel", "POST")
@@ -165,6 +178,10 @@ try:
         ("/api/datasets/0/projections?method=pca&components=1", "POST", 400, "components"),
         ("/api/datasets/0/projections?method=pca&components=1,2,3", "POST", 400, "components"),
         ("/api/datasets/0/projections?method=pca&components=1,x", "POST", 400, "components"),
+        ("/api/datasets/0/projections?method=custom&left=4&right=9&down=3", "POST", 400, "parameter up"),
+        ("/api/datasets/0/projections?method=custom&left=4&right=nothing&down=3&up=5", "POST", 400, "matches"),
+        ("/api/datasets/0/projections?method=custom&left=(&right=9&down=3&up=5", "POST", 400, "search"),
+        ("/api/datasets/0/projections?method=custom&left=4&right=9&down=3&up=5&column=nope", "POST", 400, "column"),
         ("/api/datasets/5/metadata", "GET", 404, "no dataset"),
         ("/api/jobs/999", "GET", 404, "no job"),
         ("/api/nothing", "GET", 404, "no such route"),
