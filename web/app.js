@@ -98,6 +98,13 @@ function legend() {
   });
 }
 
+let urlTimer = 0;
+function viewChanged() { // the camera into the URL, once the motion stops
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(writeUrl, 400);
+  requestDraw();
+}
+
 let drawPending = false;
 function requestDraw() {
   if (drawPending) return;
@@ -131,6 +138,10 @@ async function poll(job, d, params) {
       state.jobVersion = c.version;
       state.coords = { data: c.data, dims: c.dims, method: s.method };
       renderer.setPoints(c.data, c.dims, !first);
+      if (first && state.pendingView) { // the camera a shared link carries
+        Object.assign(renderer.view, state.pendingView);
+        state.pendingView = null;
+      }
       recolour();
     }
     if (s.state !== 'running') {
@@ -404,6 +415,8 @@ function writeUrl() {
   p.set('d', state.d);
   if (state.colorBy >= 0) p.set('color', state.columns[state.colorBy].name);
   if (state.selected >= 0) p.set('point', state.selected);
+  const v = renderer.view;
+  p.set('view', [v.zoom, v.cx, v.cy, v.yaw, v.pitch].map((x) => +x.toFixed(4)).join(','));
   p.set('method', $('method').value);
   p.set('dims', $('dims').value);
   p.delete('token');
@@ -438,6 +451,9 @@ async function openDataset(d, params) {
   $('method').value = params.get('method') || 'pca';
   $('dims').value = params.get('dims') || '2';
   showParams();
+  const view = (params.get('view') || '').split(',').map(Number);
+  state.pendingView = view.length === 5 && view.every(Number.isFinite)
+    ? { zoom: view[0], cx: view[1], cy: view[2], yaw: view[3], pitch: view[4] } : null;
   await runProjection(projectionParams());
   const point = params.get('point');
   if (point !== null) inspect(Number(point));
@@ -524,7 +540,7 @@ function wire() {
       drag.x = e.clientX;
       drag.y = e.clientY;
       tooltip.hidden = true;
-      requestDraw();
+      viewChanged();
       return;
     }
     const i = renderer.pick(e.clientX - r.left, e.clientY - r.top);
@@ -536,7 +552,7 @@ function wire() {
     e.preventDefault();
     renderer.view.zoom *= Math.exp(-e.deltaY * 0.0015);
     renderer.view.zoom = Math.max(0.2, Math.min(500, renderer.view.zoom));
-    requestDraw();
+    viewChanged();
   }, { passive: false });
   window.addEventListener('resize', requestDraw);
   $('dataset').onchange = () => openDataset(Number($('dataset').value), new URLSearchParams());

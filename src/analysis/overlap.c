@@ -9,6 +9,7 @@
 
 #define DEFAULT_THRESHOLD 0.005
 #define MAX_EXAMPLE_PAIRS 100
+#define MAX_MATRIX_BYTES ((size_t)2 << 30)
 
 void ev_overlap_free(ev_overlap *o) {
   if (!o) return;
@@ -85,6 +86,11 @@ int ev_overlap_compute(const ev_knn_graph *g, const ev_knn_graph *map_g, const i
                      labels[i], n_classes);
   if (!(threshold > 0)) threshold = DEFAULT_THRESHOLD;
   size_t cc = (size_t)n_classes * (size_t)n_classes;
+  /* share, dominated, confusion (and the map's share): C x C each */
+  if (cc * 4 * sizeof(double) > MAX_MATRIX_BYTES)
+    return ev__err(err, EV_EINVAL,
+                   "overlap: %d classes need %.1f GB of class-by-class tables; use a column with fewer classes",
+                   n_classes, (double)(cc * 4 * sizeof(double)) / 1e9);
   int n_pairs = n_classes * (n_classes - 1) / 2;
   ev_overlap *o = ev__calloc(1, sizeof *o);
   double *map_share = map_g ? ev__calloc(cc, sizeof *map_share) : NULL;

@@ -90,7 +90,11 @@ static int prepare(const char *path, const char *tensor, const cli_common *c, co
   }
   if (!status && d->ds->meta) {
     d->label_col = ev_table_default_label_col(d->ds->meta);
-    if (d->label_col >= 0 && !ev_labels_from_column(d->ds->meta, d->label_col, &d->labels, &err) && d->graph) {
+    if (d->label_col >= 0 && !ev_labels_from_column(d->ds->meta, d->label_col, &d->labels, &err) && d->graph &&
+        d->labels->n_classes > 1000) {
+      fprintf(stderr, "embview: note: %s: column '%s' has %d distinct values; no class analysis (at most 1000)\n",
+              path, ev_table_col_name(d->ds->meta, d->label_col), d->labels->n_classes);
+    } else if (d->labels && d->graph) {
       ev_suspect_params sp = ev_suspect_params_default();
       sp.n_threads = c->n_threads;
       if (ev_overlap_compute(d->graph, NULL, d->labels->codes, d->labels->n_classes, 0, &d->overlap, &err) ||

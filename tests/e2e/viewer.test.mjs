@@ -248,8 +248,16 @@ try {
     .replace(/metadata_path: "[^"]*"/, `metadata_path: "${path.resolve(meta)}"`));
   const { p: server2, url: url2 } = await serve([logdir]);
   const page2 = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page2.goto(url2);
+  await page2.goto(`${url2}?view=2,0.1,-0.2,0.6,0.4`); // a shared link's camera
   await waitFor(page2, () => window.embview && window.embview.jobVersion >= 1 && window.embview.renderer.n === 10000);
+  const cam = await page2.evaluate(() => window.embview.renderer.view);
+  check(cam.zoom === 2 && cam.cx === 0.1 && cam.cy === -0.2, `the link's camera is restored (${JSON.stringify(cam)})`);
+  const mapBox = await page2.locator('#map').boundingBox();
+  await page2.mouse.move(mapBox.x + mapBox.width / 2, mapBox.y + mapBox.height / 2);
+  await page2.mouse.wheel(0, -300);
+  await page2.waitForTimeout(700);
+  const zoomInUrl = Number(new URL(page2.url()).searchParams.get('view').split(',')[0]);
+  check(zoomInUrl > 2, `zooming writes the camera into the URL (zoom ${zoomInUrl})`);
   const colorBy = await page2.locator('#color-by option:checked').textContent();
   const legend2 = await page2.locator('#legend .entry').count();
   check(colorBy === 'label' && legend2 === 10, `serve LOGDIR colours by 'label' (${colorBy}, ${legend2} entries)`);
