@@ -15,6 +15,7 @@ const state = {
   isolated: false,       // only the selection is drawn
   review: new Map(),     // point -> corrected label
   metric: 'euclidean',   // the inspector's neighbour distance
+  labelBy: -1,           // the column drawn as text beside highlighted points
 };
 window.embview = state; // for tests and the console
 
@@ -105,6 +106,39 @@ function viewChanged() { // the camera into the URL, once the motion stops
   requestDraw();
 }
 
+// Text labels beside the points that stand out (the inspected point and its
+// neighbours, or a small search or selection): a few hundred at most, so
+// that they stay readable.
+const MAX_LABELS = 300;
+function drawLabels() {
+  const c = $('labels'), r = c.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+  const main = c.parentElement.getBoundingClientRect();
+  if (c.width !== Math.round(main.width * dpr) || c.height !== Math.round(main.height * dpr)) {
+    c.width = Math.round(main.width * dpr);
+    c.height = Math.round(main.height * dpr);
+    c.style.width = `${main.width}px`;
+    c.style.height = `${main.height}px`;
+  }
+  const g = c.getContext('2d');
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, r.width, r.height);
+  const col = state.columns[state.labelBy];
+  if (!col || !renderer.n) return;
+  const set = state.highlight || (state.search && state.search.size <= MAX_LABELS ? state.search : null) ||
+    (state.selection && state.selection.size <= MAX_LABELS ? state.selection : null);
+  if (!set || set.size > MAX_LABELS) return;
+  g.font = '12px system-ui, sans-serif';
+  g.lineWidth = 3;
+  g.strokeStyle = 'rgba(255,255,255,0.9)';
+  g.fillStyle = '#222';
+  for (const i of set) {
+    const [x, y] = renderer.project(i);
+    const text = cellText(col, i);
+    g.strokeText(text, x + 5, y - 4);
+    g.fillText(text, x + 5, y - 4);
+  }
+}
+
 let drawPending = false;
 function requestDraw() {
   if (drawPending) return;
@@ -112,6 +146,7 @@ function requestDraw() {
   requestAnimationFrame(() => {
     drawPending = false;
     renderer.draw();
+    drawLabels();
   });
 }
 
@@ -445,6 +480,12 @@ async function openDataset(d, params) {
   const want = params.get('color') || ds.label_column;
   state.colorBy = state.columns.findIndex((c) => c.name === want);
   sel.value = String(state.colorBy);
+  const lab = $('label-by');
+  lab.textContent = '';
+  lab.append(new Option('(none)', '-1'));
+  state.columns.forEach((c, i) => lab.append(new Option(c.name, String(i))));
+  state.labelBy = state.columns.findIndex((c) => c.name === (params.get('labels') || ds.label_column));
+  lab.value = String(state.labelBy);
   state.analysis = await api.analysis(d);
   analysisPanels();
   legend();
@@ -564,6 +605,7 @@ function wire() {
     writeUrl();
   };
   $('point-size').oninput = () => { renderer.size = Number($('point-size').value); requestDraw(); };
+  $('label-by').onchange = () => { state.labelBy = Number($('label-by').value); requestDraw(); };
   $('method').onchange = showParams;
   $('run').onclick = () => runProjection(projectionParams()).catch(fail);
   $('stop').onclick = () => { if (state.job >= 0) api.cancel(state.job); };

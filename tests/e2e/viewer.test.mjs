@@ -99,6 +99,14 @@ try {
   await waitFor(page, () => document.querySelectorAll('#insp-body table.neighbors tr').length === 10, null, 20000)
     .then(() => check(true, 'clicking a point lists its 10 nearest neighbours'),
       () => check(false, 'clicking a point lists its 10 nearest neighbours'));
+  await page.waitForTimeout(200);
+  const inked = await page.evaluate(() => {
+    const c = document.getElementById('labels'), px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < px.length; i += 4) n += px[i] > 0;
+    return n;
+  });
+  check(inked > 200, `the inspected point and its neighbours are labelled on the map (${inked} inked pixels)`);
   await page.screenshot({ path: path.join(out, 'viewer_inspector.png') });
 
   // t-SNE with live progress (the inspector closed: its highlight dims the rest)
