@@ -21,7 +21,8 @@ extern "C" {
 #endif
 
 /* Thumbnails of image-shaped vectors: the image shape the reader recorded,
- * else square single-channel rows (784 = 28 x 28, from 4 x 4 to 512 x 512).
+ * else square single-channel rows without negative values (784 = 28 x 28,
+ * from 8 x 8 to 512 x 512).
  * Grey levels span the data's range (0..255 data kept as is).  EV_EINVAL
  * when the vectors are not images. */
 int ev_thumbnails_from_images(const ev_matrix *x, ev_thumbnails **out, ev_error *err);

@@ -16,7 +16,8 @@ static const char *help_text =
     "click of a button, watched live), coloured by any metadata column, thumbnails\n"
     "on hover, nearest neighbours on click, the overlapping classes and suspect\n"
     "labels.  Each input (and each embedding of a TensorBoard log dir) is one\n"
-    "dataset in the viewer.  Runs until Ctrl-C.\n"
+    "dataset in the viewer; --labels, --metadata and --sprite belong to the first\n"
+    "input.  Runs until Ctrl-C.\n"
     "\n"
     "options:\n"
     "  --host ADDR          address to listen on (default 127.0.0.1); any other than\n"
@@ -153,6 +154,10 @@ int cmd_serve(int argc, char **argv) {
   sv_dataset *sets[64];
   int n_sets = 0, status = EXIT_OK;
   for (int a = optind; a < argc && !status; a++) {
+    if (a > optind) { /* --labels, --metadata and --sprite belong to the first input */
+      c.load.labels_path = c.load.metadata_path = NULL;
+      sprite = NULL;
+    }
     /* a log dir with several embeddings: each one a dataset (TensorBoard's runs) */
     ev_tb_logdir *l = NULL;
     ev_notes notes = {0};

@@ -12,7 +12,7 @@ int ev__image_fmt_of(const ev_matrix *x, ev__image_fmt *f) {
     f->h = x->image_h;
   } else {
     int64_t side = (int64_t)llround(sqrt((double)x->n_cols));
-    if (side < 4 || side > 512 || side * side != x->n_cols) return 0;
+    if (side < 8 || side > 512 || side * side != x->n_cols) return 0;
     f->w = f->h = (int)side;
     f->c = 1;
   }
@@ -25,6 +25,11 @@ int ev__image_fmt_of(const ev_matrix *x, ev__image_fmt *f) {
         hi = fmaxf(hi, r[j]);
       }
   }
+  /* square rows without a recorded shape are taken for pixels only when
+   * they look like pixels: no negative values (a 256-D embedding is not a
+   * 16 x 16 picture) */
+  int recorded = x->image_w > 0 && x->image_h > 0;
+  if (!recorded && lo < 0) return 0;
   if (lo >= 0 && hi <= 255 && hi > 1) lo = 0, hi = 255; /* 8-bit data (MNIST) maps to itself */
   f->lo = isfinite(lo) ? lo : 0;
   f->scale = hi > lo ? 255.0f / (hi - lo) : 0.0f;

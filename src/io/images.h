@@ -13,8 +13,8 @@ typedef struct ev__image_fmt {
 } ev__image_fmt;
 
 /* The image shape the reader recorded, else square single-channel rows
- * (from 4 x 4 to 512 x 512), and the data's range (0..255 data kept as
- * is).  0 when the rows are not images. */
+ * (from 8 x 8 to 512 x 512) with no negative values, and the data's range
+ * (0..255 data kept as is).  0 when the rows are not images. */
 int ev__image_fmt_of(const ev_matrix *x, ev__image_fmt *f);
 
 /* Row i as straight RGBA (w x h x 4 bytes), opaque. */

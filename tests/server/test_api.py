@@ -69,7 +69,8 @@ def jget(port, path, method="GET"):
     return status, json.loads(body)
 
 
-server, url = start([images, "--labels", labels])
+lol = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "tf2-lol-champions")
+server, url = start([images, "--labels", labels, lol])
 port = int(url.split(":")[2].split("/")[0])
 try:
     # the page and its files, built into the binary
@@ -83,6 +84,12 @@ try:
     ds = d["datasets"][0]
     check(st == 200 and ds["points"] == 10000 and ds["dims"] == 784 and ds["label_column"] == "label"
           and ds["thumbnails"] and ds["thumb_size"] == [28, 28], "datasets: MNIST-10k with labels and thumbnails")
+    two = d["datasets"][1] if len(d["datasets"]) > 1 else {}
+    check(len(d["datasets"]) == 2 and two.get("points") == 162 and two.get("dims") == 16 and not two.get("thumbnails"),
+          "two inputs, two datasets: the second a 162 x 16 log dir, no thumbnails (16-D is not a picture)")
+    st, nb1 = jget(port, "/api/datasets/1/neighbors?i=3&k=5")
+    st2, th1 = get(port, "/api/datasets/1/thumb?i=3")
+    check(st == 200 and len(nb1["neighbors"]) == 5 and st2 == 404, "the second dataset answers on its own routes")
     st, m = jget(port, "/api/datasets/0/metadata")
     col = m["columns"][0]
     check(st == 200 and col["kind"] == "categorical" and len(col["categories"]) == 10 and len(col["codes"]) == 10000,
