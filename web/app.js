@@ -61,6 +61,7 @@ function recolour() {
     const code = codeOf ? codeOf(i) : 0;
     const c = !table ? plain : code >= 0 ? table[code] : grey;
     let a = 200;
+    if (state.highlight && state.highlight.has(i)) a = 255; // emphasised: opaque and larger
     if (dim) {
       if (state.highlight && !state.highlight.has(i)) a = 25;
       if (state.search && !state.search.has(i)) a = 25;
@@ -280,14 +281,16 @@ async function inspect(i) {
   }
   body.append(table);
   const iso = document.createElement('button');
-  iso.textContent = 'highlight these';
+  iso.className = 'isolate-neighbors';
+  iso.textContent = 'isolate these';
   iso.onclick = () => {
-    state.highlight = new Set([i, ...r.neighbors.map((x) => x.i)]);
+    setSelection(new Set([i, ...r.neighbors.map((x) => x.i)]));
+    state.isolated = true;
     recolour();
   };
   const clear = document.createElement('button');
   clear.textContent = 'show all';
-  clear.onclick = () => { state.highlight = null; recolour(); };
+  clear.onclick = () => { state.highlight = null; setSelection(null); };
   body.append(iso, clear);
   state.highlight = new Set([i, ...r.neighbors.map((x) => x.i)]);
   recolour();

@@ -11,7 +11,7 @@ uniform int u_pick;
 out vec4 v_col;
 void main() {
   gl_Position = u_mvp * vec4(a_pos, 1.0);
-  gl_PointSize = u_size;
+  gl_PointSize = a_col.a > 0.99 ? u_size * 1.8 : u_size; // opaque = emphasised: drawn larger
   if (u_pick == 1) {
     int id = gl_VertexID + 1;
     v_col = vec4(float(id & 255) / 255.0, float((id >> 8) & 255) / 255.0, float((id >> 16) & 255) / 255.0,

@@ -107,6 +107,13 @@ try {
     return n;
   });
   check(inked > 200, `the inspected point and its neighbours are labelled on the map (${inked} inked pixels)`);
+  await page.click('#insp-body .isolate-neighbors');
+  const shown = await page.evaluate(() => {
+    const s = window.embview;
+    return s.isolated && s.selection ? s.selection.size : 0;
+  });
+  check(shown === 11, `the inspector isolates the point and its 10 neighbours (${shown})`);
+  await page.click('#clear-selection');
   await page.screenshot({ path: path.join(out, 'viewer_inspector.png') });
 
   // t-SNE with live progress (the inspector closed: its highlight dims the rest)
