@@ -211,15 +211,9 @@ int ev_suspects_compute(const ev_knn_graph *g, const int32_t *labels, int n_clas
     for (int64_t r = 0; r < s->n_ranked; r++) s->ranked[r] = order[r].i;
   }
   s->n_flagged = EV__MIN(s->n_estimated, s->n_ranked);
-  ev_csr_free(sym);
-  ev__free(w);
-  ev__free(y);
-  ev__free(f);
-  ev__free(sf);
-  ev__free(vote);
-  ev__free(members);
   *out = s;
-  return EV_OK;
+  s = NULL;
+  rc = EV_OK;
 fail:
   ev_csr_free(sym);
   ev__free(w);

@@ -27,6 +27,13 @@ typedef struct analysis {
 
 void analysis_opts_default(analysis_opts *o);
 
+/* A library error of the compute stage as an exit status (usage for bad
+ * parameters, input for mismatched or non-finite data, else failure). */
+int analysis_fail_ev(const ev_error *err, int rc);
+
+/* --embedding: a map of ds's points (N rows); prints notes; exit status. */
+int analysis_load_map(const char *path, const ev_dataset *ds, ev_dataset **map);
+
 /* Labels of ds (an exit status and message when there are none). */
 int analysis_labels(const ev_dataset *ds, const analysis_opts *o, analysis *a);
 /* The analysis graph of ds->x (after analysis_labels). */

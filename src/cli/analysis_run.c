@@ -5,10 +5,24 @@
 
 #include "cli/analysis.h"
 
-static int fail_ev(const ev_error *err, int rc) {
+int analysis_fail_ev(const ev_error *err, int rc) {
   return cli_fail_ev(err, rc == EV_EINVAL                                 ? EXIT_USAGE
                           : rc == EV_EMISMATCH || rc == EV_ENONFINITE ? EXIT_INPUT
                                                                           : EXIT_FAIL);
+}
+
+int analysis_load_map(const char *path, const ev_dataset *ds, ev_dataset **map) {
+  ev_notes notes = {0};
+  ev_error err = {0};
+  ev_load_options lo;
+  ev_load_options_default(&lo);
+  int rc = ev_dataset_load(path, &lo, map, &notes, &err);
+  cli_print_notes(&notes);
+  if (rc) return cli_fail_ev(&err, EXIT_INPUT);
+  if ((*map)->x->n_rows != ds->x->n_rows)
+    return cli_fail(EXIT_INPUT, "--embedding %s: %lld points, the input has %lld", path,
+                    (long long)(*map)->x->n_rows, (long long)ds->x->n_rows);
+  return EXIT_OK;
 }
 
 void analysis_opts_default(analysis_opts *o) {
@@ -40,7 +54,7 @@ int analysis_graph(const ev_dataset *ds, const analysis_opts *o, analysis *a) {
   double t0 = cli_now();
   int rc = ev_knn_graph_build(ds->x, &kp, &a->g, &err);
   a->graph_seconds = cli_now() - t0;
-  return rc ? fail_ev(&err, rc) : EXIT_OK;
+  return rc ? analysis_fail_ev(&err, rc) : EXIT_OK;
 }
 
 int analysis_compute(const ev_dataset *ds, const ev_matrix *map, const analysis_opts *o, analysis *a) {
@@ -67,7 +81,7 @@ int analysis_compute(const ev_dataset *ds, const ev_matrix *map, const analysis_
                                 o->n_threads, &a->quality, &err);
   }
   a->analysis_seconds = cli_now() - t0;
-  return rc ? fail_ev(&err, rc) : EXIT_OK;
+  return rc ? analysis_fail_ev(&err, rc) : EXIT_OK;
 }
 
 void analysis_free(analysis *a) {

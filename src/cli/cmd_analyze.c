@@ -162,19 +162,9 @@ int cmd_analyze(int argc, char **argv) {
   cli_progress_init(c.quiet);
   ev_dataset *ds = NULL, *map = NULL;
   analysis a = {0};
-  ev_error err = {0};
   int status = cli_load(in_path, &c, &ds);
   if (!status) status = analysis_labels(ds, &ao, &a);
-  if (!status && emb_path) {
-    ev_notes notes = {0};
-    ev_load_options lo;
-    ev_load_options_default(&lo);
-    if (ev_dataset_load(emb_path, &lo, &map, &notes, &err)) status = cli_fail_ev(&err, EXIT_INPUT);
-    cli_print_notes(&notes);
-    if (!status && map->x->n_rows != ds->x->n_rows)
-      status = cli_fail(EXIT_INPUT, "--embedding %s: %lld points, the input has %lld", emb_path,
-                        (long long)map->x->n_rows, (long long)ds->x->n_rows);
-  }
+  if (!status && emb_path) status = analysis_load_map(emb_path, ds, &map);
   if (!status) status = analysis_graph(ds, &ao, &a);
   if (!status) status = analysis_compute(ds, map ? map->x : NULL, &ao, &a);
   cli_progress_done();

@@ -34,11 +34,6 @@ static const char *help_text =
 
 enum { OPT_LABEL_COL = 6000, OPT_EMBEDDING, OPT_PNG, OPT_SVG, OPT_SPRITE, OPT_SPRITE_CELL };
 
-static int fail_ev(const ev_error *err, int rc) {
-  return cli_fail_ev(err, rc == EV_EINVAL ? EXIT_USAGE : rc == EV_EMISMATCH || rc == EV_ENONFINITE ? EXIT_INPUT
-                                                                                                   : EXIT_FAIL);
-}
-
 /* The map of x by `method`, reusing the analysis graph where the method can. */
 static int compute_map(const char *method, const ev_matrix *x, const ev_knn_graph *g, uint64_t seed, int n_threads,
                        ev_matrix **y, char *about, size_t about_len) {
@@ -76,7 +71,7 @@ static int compute_map(const char *method, const ev_matrix *x, const ev_knn_grap
                100 * (pca->explained_variance_ratio[0] + pca->explained_variance_ratio[1]));
     ev_pca_free(pca);
   }
-  return rc ? fail_ev(&err, rc) : EXIT_OK;
+  return rc ? analysis_fail_ev(&err, rc) : EXIT_OK;
 }
 
 int cmd_report(int argc, char **argv) {
@@ -164,14 +159,7 @@ int cmd_report(int argc, char **argv) {
   int status = cli_load(in_path, &c, &ds);
   if (!status) status = analysis_labels(ds, &ao, &a);
   if (!status && emb_path) {
-    ev_notes notes = {0};
-    ev_load_options lo;
-    ev_load_options_default(&lo);
-    if (ev_dataset_load(emb_path, &lo, &given, &notes, &err)) status = cli_fail_ev(&err, EXIT_INPUT);
-    cli_print_notes(&notes);
-    if (!status && given->x->n_rows != ds->x->n_rows)
-      status = cli_fail(EXIT_INPUT, "--embedding %s: %lld points, the input has %lld", emb_path,
-                        (long long)given->x->n_rows, (long long)ds->x->n_rows);
+    status = analysis_load_map(emb_path, ds, &given);
     snprintf(about, sizeof about, "given: %s", emb_path);
   }
   if (!status) status = analysis_graph(ds, &ao, &a);
