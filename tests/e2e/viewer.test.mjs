@@ -233,7 +233,8 @@ try {
   await page.fill('#custom-down', '^3$');
   await page.fill('#custom-up', '^5$');
   await page.click('#run');
-  await waitFor(page, () => /custom 2-D: done/.test(document.getElementById('progress').textContent), null, 30000)
+  // the progress line says "done" before the coordinates arrive: wait for the coordinates themselves
+  await waitFor(page, () => window.embview.coords && window.embview.coords.method === 'custom', null, 60000)
     .catch(() => {});
   const axes = await page.evaluate(() => {
     const s = window.embview, col = s.columns.find((c) => c.name === 'label'), y = s.coords.data, mean = (cls, d) => {
