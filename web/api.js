@@ -17,6 +17,8 @@ export const api = {
   submit: (d, params) => json(`/api/datasets/${d}/projections?${new URLSearchParams(params)}`, { method: 'POST' })
     .then((b) => b.job),
   job: (j) => json(`/api/jobs/${j}`),
+  // server-sent events: the job's status at each change until it ends
+  events: (j) => new EventSource(`/api/jobs/${j}/events`),
   cancel: (j) => json(`/api/jobs/${j}/cancel`, { method: 'POST' }),
   // raw little-endian float32, n x dims
   async coords(j) {

@@ -9,7 +9,7 @@ const TABLEAU = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948
 
 const state = {
   datasets: [], d: 0, columns: [], colorBy: -1, hidden: new Set(), analysis: null,
-  job: -1, jobVersion: -1, polling: false, selected: -1, highlight: null, search: null,
+  job: -1, jobVersion: -1, selected: -1, highlight: null, search: null,
   coords: null,          // the latest coordinates: { data, dims, method }
   selection: null,       // Set of points chosen by a box
   isolated: false,       // only the selection is drawn
@@ -151,48 +151,78 @@ function requestDraw() {
   });
 }
 
-// ---- projections: jobs on the server, polled for progress and coordinates ----
+// ---- projections: jobs on the server; their progress streams in (server-sent
+// events) and each new version of the coordinates is fetched as raw float32 ----
 async function runProjection(params) {
   const d = state.d;
   const job = await api.submit(d, params);
   state.job = job;
   state.jobVersion = -1;
   $('stop').disabled = false;
-  poll(job, d, params);
+  follow(job, d, params);
 }
 
-async function poll(job, d, params) {
-  while (state.job === job && state.d === d) {
-    const s = await api.job(job);
-    const it = s.iterations ? ` iteration ${s.iteration}/${s.iterations}` : '';
-    const kl = s.kl !== null ? `, KL ${s.kl.toFixed(3)}` : '';
-    $('progress').textContent = `${s.method} ${s.dims}-D: ${s.state}, ${s.stage}${it}${kl} (${s.seconds.toFixed(1)} s)`;
-    if (s.version !== state.jobVersion && s.version > 0) {
-      const c = await api.coords(job);
-      if (state.job !== job) return;
-      const first = state.jobVersion < 0;
-      state.jobVersion = c.version;
-      state.coords = { data: c.data, dims: c.dims, method: s.method };
-      renderer.setPoints(c.data, c.dims, !first);
-      if (first && state.pendingView) { // the camera a shared link carries
-        Object.assign(renderer.view, state.pendingView);
-        state.pendingView = null;
+function showProgress(s) {
+  const it = s.iterations ? ` iteration ${s.iteration}/${s.iterations}` : '';
+  const kl = s.kl !== null ? `, KL ${s.kl.toFixed(3)}` : '';
+  $('progress').textContent = `${s.method} ${s.dims}-D: ${s.state}, ${s.stage}${it}${kl} (${s.seconds.toFixed(1)} s)`;
+}
+
+function follow(job, d, params) {
+  const gone = () => state.job !== job || state.d !== d;
+  const events = api.events(job);
+  let latest = 0, fetching = false, final = null;
+  // one download at a time, always of the newest version: a slow
+  // connection skips intermediate maps instead of queueing them
+  async function pull() {
+    if (fetching) return;
+    fetching = true;
+    try {
+      while (!gone() && latest > state.jobVersion) {
+        const c = await api.coords(job);
+        if (gone()) return;
+        const first = state.jobVersion < 0;
+        state.jobVersion = c.version;
+        state.coords = { data: c.data, dims: c.dims, method: params.method };
+        renderer.setPoints(c.data, c.dims, !first);
+        if (first && state.pendingView) { // the camera a shared link carries
+          Object.assign(renderer.view, state.pendingView);
+          state.pendingView = null;
+        }
+        recolour();
       }
-      recolour();
+    } finally {
+      fetching = false;
     }
-    if (s.state !== 'running') {
-      $('stop').disabled = true;
-      if (s.error) $('progress').textContent += ': ' + s.error;
-      if (s.variance) {
-        const pcs = (params.components || [1, 2, 3].slice(0, s.dims).join(',')).split(',');
-        $('progress').textContent += ' — variance explained: ' +
-          s.variance.map((v, a) => `PC${pcs[a]} ${(100 * v).toFixed(1)}%`).join(', ');
-      }
-      writeUrl();
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 150));
+    if (final && !gone()) finish(final, params);
   }
+  events.onmessage = (e) => {
+    if (gone()) return events.close();
+    const s = JSON.parse(e.data);
+    showProgress(s);
+    latest = Math.max(latest, s.version);
+    if (s.state !== 'running') {
+      events.close(); // or the browser would reconnect
+      final = s;
+    }
+    pull();
+  };
+  events.onerror = () => { // the browser retries by itself unless the stream is closed for good
+    if (events.readyState === EventSource.CLOSED && !final && !gone()) $('progress').textContent += ' (connection lost)';
+  };
+}
+
+function finish(s, params) {
+  if (s.finished) return;
+  s.finished = true;
+  $('stop').disabled = true;
+  if (s.error) $('progress').textContent += ': ' + s.error;
+  if (s.variance) {
+    const pcs = (params.components || [1, 2, 3].slice(0, s.dims).join(',')).split(',');
+    $('progress').textContent += ' — variance explained: ' +
+      s.variance.map((v, a) => `PC${pcs[a]} ${(100 * v).toFixed(1)}%`).join(', ');
+  }
+  writeUrl();
 }
 
 // ---- hover and inspector ----

@@ -11,6 +11,7 @@
  *        (pca: components=1,2; tsne: perplexity, iterations; umap: neighbors, min_dist, iterations; seed;
  *         custom: column, left, right, down, up: searches whose means define the axes)
  *   GET  /api/jobs/J                          state, stage, iteration, KL, version
+ *   GET  /api/jobs/J/events                   server-sent events: the status at each change, until the end
  *   GET  /api/jobs/J/coords                   float32 N x dims (headers: dims, version)
  *   POST /api/jobs/J/cancel
  */
@@ -433,6 +434,14 @@ static void route_job(sv_api *a, int job, const char *rest, const sv_request *q,
     sb_put(&b, buf, strlen(buf));
     sb_put(&b, "\n", 1);
     reply_json(r, &b);
+  } else if (!strcmp(rest, "/events") && !q->post) {
+    char buf[2048];
+    if (sv_jobs_status_json(a->jobs, job, buf, sizeof buf)) {
+      reply_error(r, 404, "no job %d", job);
+      return;
+    }
+    r->status = 200;
+    r->stream_job = job + 1;
   } else if (!strcmp(rest, "/coords") && !q->post) {
     float *y;
     int64_t n;

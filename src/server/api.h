@@ -28,6 +28,7 @@ typedef struct sv_reply {
   char extra_name[48], extra_value[64];
   char extra2_name[48], extra2_value[64];
   char cookie[256];
+  int stream_job;          /* > 0: answer with job stream_job - 1's event stream instead of a body */
 } sv_reply;
 
 int sv_api_init(sv_api *a, sv_dataset *const *datasets, int n, int n_threads);

@@ -22,11 +22,7 @@ struct sv_server {
 
 /* ---- responses ---- */
 
-static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, const char *mime, const void *data,
-                                  size_t len, int copy, const char *const *headers) {
-  struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, copy ? MHD_RESPMEM_MUST_COPY
-                                                                                    : MHD_RESPMEM_PERSISTENT);
-  if (!r) return MHD_NO;
+static void add_common_headers(struct MHD_Response *r, const char *mime) {
   MHD_add_response_header(r, "Content-Type", mime);
   MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(r, "Cache-Control", "no-store");
@@ -34,13 +30,75 @@ static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, con
   MHD_add_response_header(r, "Content-Security-Policy",
                           "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
                           "connect-src 'self'; frame-ancestors 'none'");
+}
+
+static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, const char *mime, const void *data,
+                                  size_t len, int copy, const char *const *headers) {
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)data, copy ? MHD_RESPMEM_MUST_COPY
+                                                                                    : MHD_RESPMEM_PERSISTENT);
+  if (!r) return MHD_NO;
+  add_common_headers(r, mime);
   for (int i = 0; headers && headers[i]; i += 2) MHD_add_response_header(r, headers[i], headers[i + 1]);
   enum MHD_Result ret = MHD_queue_response(c, status, r);
   MHD_destroy_response(r);
   return ret;
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *c, sv_reply *rep) {
+/* ---- a job's server-sent events ----
+ * The stream is a chunked response whose reader returns the job's status
+ * each time it changes.  Between changes the connection is suspended (it
+ * holds no worker thread) and the job's thread resumes it. */
+
+typedef struct stream {
+  sv_server *s;
+  struct MHD_Connection *conn;
+  int job;
+  unsigned tick;
+  int last;
+  sv_waiter waiter;
+  char buf[2400];
+  size_t len, off;
+} stream;
+
+static void stream_suspend(void *user) { MHD_suspend_connection(((stream *)user)->conn); }
+static void stream_wake(void *user) { MHD_resume_connection(((stream *)user)->conn); }
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
+  stream *st = cls;
+  (void)pos;
+  if (st->off == st->len) {
+    char status[2048];
+    int rc = sv_jobs_next_event(st->s->api.jobs, st->job, &st->tick, &st->last, status, sizeof status, &st->waiter);
+    if (rc == SV_EVENT_NONE) return 0; /* parked until the job's next change */
+    if (rc != SV_EVENT_READY) return MHD_CONTENT_READER_END_OF_STREAM;
+    int n = snprintf(st->buf, sizeof st->buf, "id: %u\ndata: %s\n\n", st->tick, status);
+    st->len = n < (int)sizeof st->buf ? (size_t)n : sizeof st->buf - 1;
+    st->off = 0;
+  }
+  size_t n = st->len - st->off < max ? st->len - st->off : max;
+  memcpy(out, st->buf + st->off, n);
+  st->off += n;
+  return (ssize_t)n;
+}
+
+static enum MHD_Result send_stream(sv_server *s, struct MHD_Connection *c, int job) {
+  stream *st = calloc(1, sizeof *st);
+  if (!st) return MHD_NO;
+  *st = (stream){.s = s, .conn = c, .job = job, .waiter = {stream_suspend, stream_wake, NULL, NULL}};
+  st->waiter.user = st;
+  struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read, st, free);
+  if (!r) {
+    free(st);
+    return MHD_NO;
+  }
+  add_common_headers(r, "text/event-stream");
+  enum MHD_Result ret = MHD_queue_response(c, 200, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result send_reply(sv_server *s, struct MHD_Connection *c, sv_reply *rep) {
+  if (rep->stream_job > 0) return send_stream(s, c, rep->stream_job - 1);
   enum MHD_Result ret;
   const char *headers[8] = {NULL};
   int h = 0;
@@ -155,7 +213,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     sv_request q = {.conn = c, .url = url, .post = post};
     sv_reply rep = {0};
     sv_api_handle(&s->api, &q, &rep);
-    return send_reply(c, &rep);
+    return send_reply(s, c, &rep);
   }
   if (!get) return send_error(c, 405, "method %s not allowed on %s", method, url);
   const sv_asset *a = sv_asset_find(url);
@@ -195,7 +253,7 @@ int sv_start(const sv_config *cfg, sv_dataset *const *datasets, int n_datasets, 
   struct sockaddr_in a4 = {0};
   struct sockaddr_in6 a6 = {0};
   struct sockaddr *addr;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
   const char *h = !strcmp(s->host, "localhost") ? "127.0.0.1" : s->host;
   if (inet_pton(AF_INET, h, &a4.sin_addr) == 1) {
     a4.sin_family = AF_INET;
@@ -232,6 +290,8 @@ int sv_start(const sv_config *cfg, sv_dataset *const *datasets, int n_datasets, 
 
 void sv_stop(sv_server *s) {
   if (!s) return;
+  /* MHD may not stop with suspended connections: end the event streams first */
+  sv_jobs_close_streams(s->api.jobs);
   MHD_stop_daemon(s->daemon);
   sv_api_free(&s->api);
   free(s);

@@ -33,6 +33,8 @@ struct sv_job {
   char error[512];
   double variance[3];  /* PCA: explained variance ratio of each axis */
   double started, seconds;
+  unsigned tick;       /* bumped on every change a stream reports */
+  sv_waiter *waiters;  /* streams parked until the next change */
 };
 
 struct sv_jobs {
@@ -40,6 +42,7 @@ struct sv_jobs {
   sv_job *jobs[MAX_JOBS];
   int n_jobs;
   int n_threads;
+  int closing;         /* streams end: the server is stopping */
 };
 
 static double now(void) {
@@ -70,11 +73,23 @@ void sv_jobs_free(sv_jobs *j) {
   free(j);
 }
 
+/* A change: parked streams are woken (once each).  Called with b->mu held. */
+static void changed(sv_job *b) {
+  b->tick++;
+  for (sv_waiter *w = b->waiters, *next; w; w = next) {
+    next = w->next;
+    w->next = NULL;
+    w->wake(w->user);
+  }
+  b->waiters = NULL;
+}
+
 static int on_progress(void *user, const char *stage, double fraction) {
   sv_job *b = user;
   pthread_mutex_lock(&b->mu);
   snprintf(b->stage, sizeof b->stage, "%s", stage);
   b->fraction = fraction;
+  changed(b);
   pthread_mutex_unlock(&b->mu);
   return b->cancel;
 }
@@ -85,6 +100,7 @@ static void publish(sv_job *b, const float *y, int iter, double kl) {
   b->iteration = iter;
   if (!isnan(kl)) b->kl = kl;
   b->version++;
+  changed(b);
   pthread_mutex_unlock(&b->mu);
 }
 
@@ -189,6 +205,7 @@ static void *run_job(void *arg) {
   if (rc && rc != EV_ECANCELED) snprintf(b->error, sizeof b->error, "%s", err.msg);
   b->seconds = now() - b->started;
   b->fraction = 1;
+  changed(b);
   pthread_mutex_unlock(&b->mu);
   ev_matrix_free(y);
   return NULL;
@@ -255,11 +272,9 @@ static sv_job *find(sv_jobs *j, int id) {
   return b;
 }
 
-int sv_jobs_status_json(sv_jobs *j, int id, char *buf, size_t len) {
-  sv_job *b = find(j, id);
-  if (!b) return -1;
+/* The status as JSON; called with b->mu held. */
+static void status_json(const sv_job *b, char *buf, size_t len) {
   static const char *names[] = {"running", "done", "failed", "cancelled"};
-  pthread_mutex_lock(&b->mu);
   double secs = b->state == JOB_RUNNING ? now() - b->started : b->seconds;
   char kl[32] = "null", err[560] = "null", var[96] = "null";
   if (!strcmp(b->spec.method, "pca") && b->state == JOB_DONE) {
@@ -280,8 +295,51 @@ int sv_jobs_status_json(sv_jobs *j, int id, char *buf, size_t len) {
            "\"seconds\": %.2f, \"variance\": %s, \"error\": %s}",
            b->id, b->spec.dataset, b->spec.method, b->spec.dims, names[b->state], b->stage,
            b->fraction < 0 ? -1.0 : b->fraction, b->iteration, b->total_iterations, kl, b->version, secs, var, err);
+}
+
+int sv_jobs_status_json(sv_jobs *j, int id, char *buf, size_t len) {
+  sv_job *b = find(j, id);
+  if (!b) return -1;
+  pthread_mutex_lock(&b->mu);
+  status_json(b, buf, len);
   pthread_mutex_unlock(&b->mu);
   return 0;
+}
+
+int sv_jobs_next_event(sv_jobs *j, int id, unsigned *tick, int *last, char *buf, size_t len, sv_waiter *w) {
+  sv_job *b = find(j, id);
+  if (!b) return -1;
+  int rc;
+  pthread_mutex_lock(&b->mu);
+  /* `closing` is set before sv_jobs_close_streams takes this lock: either
+   * it is seen here, or the waiter parked here is woken there */
+  if (*last || __atomic_load_n(&j->closing, __ATOMIC_ACQUIRE)) {
+    rc = SV_EVENT_END;
+  } else if (*tick != b->tick + 1) { /* *tick: 1 + the tick last sent; 0 before the first */
+    status_json(b, buf, len);
+    *tick = b->tick + 1;
+    *last = b->state != JOB_RUNNING;
+    rc = SV_EVENT_READY;
+  } else {
+    w->next = b->waiters;
+    b->waiters = w;
+    w->suspend(w->user);
+    rc = SV_EVENT_NONE;
+  }
+  pthread_mutex_unlock(&b->mu);
+  return rc;
+}
+
+void sv_jobs_close_streams(sv_jobs *j) {
+  __atomic_store_n(&j->closing, 1, __ATOMIC_RELEASE);
+  pthread_mutex_lock(&j->mu);
+  for (int i = 0; i < j->n_jobs; i++) {
+    sv_job *b = j->jobs[i];
+    pthread_mutex_lock(&b->mu);
+    changed(b);
+    pthread_mutex_unlock(&b->mu);
+  }
+  pthread_mutex_unlock(&j->mu);
 }
 
 int sv_jobs_coords(sv_jobs *j, int id, float **coords, int64_t *n, int *dims, int *version) {

@@ -77,6 +77,27 @@ int sv_jobs_status_json(sv_jobs *j, int id, char *buf, size_t len);
 int sv_jobs_coords(sv_jobs *j, int id, float **coords, int64_t *n, int *dims, int *version);
 int sv_jobs_cancel(sv_jobs *j, int id);
 
+/* Following a job as it runs (the viewer's server-sent events stream).  A
+ * waiter is one stream's place in its job's queue: `suspend` parks the
+ * stream, `wake` resumes it; both are called with the job's lock held, so a
+ * change cannot slip between "nothing new" and parking. */
+typedef struct sv_waiter {
+  void (*suspend)(void *user);
+  void (*wake)(void *user);
+  void *user;
+  struct sv_waiter *next;   /* the job's queue; jobs.c's while parked */
+} sv_waiter;
+
+enum { SV_EVENT_NONE = 0, SV_EVENT_READY = 1, SV_EVENT_END = 2 };
+/* The job's status (as sv_jobs_status_json) when it changed since *tick:
+ * SV_EVENT_READY, with *tick advanced (start it at 0) and *last set when the job has
+ * ended.  SV_EVENT_NONE: nothing new; the waiter is parked and will be
+ * woken once at the next change.  SV_EVENT_END: the job's last status has
+ * been sent, or the server is closing.  -1: no such job. */
+int sv_jobs_next_event(sv_jobs *j, int id, unsigned *tick, int *last, char *buf, size_t len, sv_waiter *w);
+/* Wake every parked stream and park no more (before the HTTP side stops). */
+void sv_jobs_close_streams(sv_jobs *j);
+
 /* Custom projection (TensorBoard's): axis = mean of the rows whose column
  * value matches `to` minus the mean of those matching `from`.  Rows that
  * match: 1 = this regex (POSIX extended, case-insensitive) matches; counts

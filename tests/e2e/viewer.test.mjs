@@ -69,6 +69,8 @@ try {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(e.message));
+  const jobRequests = []; // how progress reaches the page: a stream, not polling
+  page.on('request', (r) => { const u = new URL(r.url()).pathname; if (u.startsWith('/api/jobs/')) jobRequests.push(u); });
   await page.goto(url);
   await waitFor(page, () => window.embview && window.embview.jobVersion >= 1 && window.embview.renderer.n === 10000);
   await page.waitForTimeout(300);
@@ -135,6 +137,9 @@ try {
   check(/tsne 2-D: done/.test(doneText), `a t-SNE run completes (${doneText})`);
   check(seenIters.size >= 3 && seenVersions.size >= 3,
     `with live progress: ${seenIters.size} iteration counts, ${seenVersions.size} map updates seen`);
+  const streams = jobRequests.filter((u) => u.endsWith('/events')).length;
+  const polls = jobRequests.filter((u) => /^\/api\/jobs\/\d+$/.test(u)).length;
+  check(streams >= 1 && polls === 0, `progress streamed by server-sent events (${streams} streams, ${polls} status polls)`);
   await page.waitForTimeout(300);
   px = await mapPixels(page);
   check(px.drawn > 5000 && px.classes >= 9, `the t-SNE map renders: ${px.drawn} drawn pixels, ${px.classes} class colours`);

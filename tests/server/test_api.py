@@ -64,6 +64,35 @@ def get(port, path, method="GET", host=None, headers=""):
     return raw(port, f"{method} {path} HTTP/1.1\r\nHost: {h}\r\nConnection: close\r\n{headers}\r\n".encode())
 
 
+def open_events(port, job):
+    s = socket.create_connection(("127.0.0.1", port), timeout=120)
+    s.sendall(f"GET /api/jobs/{job}/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+    return s
+
+
+def read_events(s):
+    """Read an event stream to its end: (response head, [statuses])."""
+    data = b""
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        data += b
+    s.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    if b"chunked" in head.lower():  # undo the chunked framing
+        plain, rest = b"", body
+        while rest:
+            size, _, rest = rest.partition(b"\r\n")
+            n = int(size.split(b";")[0], 16)
+            if n == 0:
+                break
+            plain, rest = plain + rest[:n], rest[n + 2:]
+        body = plain
+    events = [json.loads(line[5:]) for line in body.decode().split("\n") if line.startswith("data:")]
+    return head.decode(errors="replace"), events
+
+
 def jget(port, path, method="GET"):
     status, body = get(port, path, method)
     return status, json.loads(body)
@@ -71,6 +100,7 @@ def jget(port, path, method="GET"):
 
 lol = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "tf2-lol-champions")
 server, url = start([images, "--labels", labels, lol])
+open_streams = []
 port = int(url.split(":")[2].split("/")[0])
 try:
     # the page and its files, built into the binary
@@ -168,6 +198,29 @@ try:
             break
         time.sleep(0.1)
     check(s["state"] == "cancelled", "a t-SNE job can be cancelled")
+    # progress streamed as server-sent events: each change, in order, to the end
+    st, t = jget(port, "/api/datasets/0/projections?method=tsne&iterations=300&seed=3", "POST")
+    head, ev = read_events(open_events(port, t["job"]))
+    its = [e["iteration"] for e in ev]
+    vers = [e["version"] for e in ev]
+    check(" 200 " in head.split("\r\n")[0] and "text/event-stream" in head and len(ev) >= 10
+          and its == sorted(its) and vers == sorted(vers) and len(set(vers)) >= 10 and ev[-1]["state"] == "done"
+          and all(e["state"] == "running" for e in ev[:-1]),
+          f"events: {len(ev)} statuses in order ({len(set(vers))} map versions), the last 'done', then the stream ends")
+    head, ev = read_events(open_events(port, t["job"]))
+    check(len(ev) == 1 and ev[0]["state"] == "done", "a finished job's stream: its final status, then the end")
+    st, _ = get(port, "/api/jobs/999/events")
+    check(st == 404, "events of no job -> 404")
+    # open streams hold no worker thread: 12 of them (the pool has 4), other requests still answered
+    st, t = jget(port, "/api/datasets/0/projections?method=tsne&iterations=5000&seed=4", "POST")
+    socks = [open_events(port, t["job"]) for _ in range(12)]
+    time.sleep(1.0)
+    t0 = time.time()
+    answered = all(get(port, "/api/datasets")[0] == 200 for _ in range(20))
+    check(answered and time.time() - t0 < 5, f"with 12 streams open, 20 other requests answered in {time.time() - t0:.2f} s")
+    jget(port, f"/api/jobs/{t['job']}/cancel", "POST")
+    ends = [read_events(k)[1] for k in socks]
+    check(all(e and e[-1]["state"] == "cancelled" for e in ends), "cancelling ends all 12 streams with 'cancelled'")
     # bad parameters: 4xx with a message naming the parameter
     for path, method, code, word in [
         ("/api/datasets/0/neighbors?i=10000", "GET", 400, "parameter i"),
@@ -226,6 +279,10 @@ try:
             pass
     st, _ = get(port, "/api/datasets")
     check(st == 200 and server.poll() is None, "the server survives malformed requests")
+    # stopping while streams are open (and a job runs): the streams end, the server exits cleanly
+    st, t = jget(port, "/api/datasets/0/projections?method=tsne&iterations=5000&seed=5", "POST")
+    open_streams = [open_events(port, t["job"]) for _ in range(3)]  # parked between events
+    time.sleep(1.0)
 finally:
     server.terminate()
     try:
@@ -233,7 +290,9 @@ finally:
     except subprocess.TimeoutExpired:
         server.kill()
         rc = -1
-check(rc == 0, f"Ctrl-C/SIGTERM stops the server cleanly (exit {rc})")
+check(rc == 0, f"Ctrl-C/SIGTERM stops the server cleanly, with a job running and 3 event streams open (exit {rc})")
+for k in open_streams:
+    k.close()
 
 # off loopback: the token is needed on every request
 server, url = start([images, "--host", "0.0.0.0"])
