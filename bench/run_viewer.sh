@@ -23,7 +23,7 @@ lab = rng.integers(0, 10, 1000000)
 np.save('$out/gmm1m.npy', (c[lab] + rng.normal(0, 1, (1000000, 16))).astype(np.float32))
 np.save('$out/gmm1m_labels.npy', lab.astype(np.int32))"
 fi
-echo "| data | points | first frame s (page open to map) | 2-D pan frame ms mean / p95 | 3-D orbit frame ms mean / p95 |"
-echo "|---|---|---|---|---|"
+echo "| data | points | first frame s (page open to map) | full frame ms, 2-D pan (mean / p95) | full frame ms, 3-D orbit | moving frame ms, 2-D pan (points drawn) | moving frame ms, 3-D orbit (points drawn) |"
+echo "|---|---|---|---|---|---|---|"
 node bench/viewer_frames.mjs "$build/embview" fashion70k "${images[fashion70k]}" --labels "${labels[fashion70k]}"
 node bench/viewer_frames.mjs "$build/embview" synthetic-1m "$out/gmm1m.npy" --labels "$out/gmm1m_labels.npy" --no-analysis

@@ -101,10 +101,13 @@ function legend() {
 }
 
 let urlTimer = 0;
+let settleTimer = 0;
 function viewChanged() { // the camera into the URL, once the motion stops
   clearTimeout(urlTimer);
   urlTimer = setTimeout(writeUrl, 400);
-  requestDraw();
+  clearTimeout(settleTimer); // and the whole map once it has stopped
+  settleTimer = setTimeout(() => requestDraw(), 120);
+  requestDraw(true);
 }
 
 // Text labels beside the points that stand out (the inspected point and its
@@ -140,13 +143,16 @@ function drawLabels() {
   }
 }
 
-let drawPending = false;
-function requestDraw() {
+// moving: a camera motion frame (the renderer may draw a sample); any other
+// request in the same frame draws the whole map
+let drawPending = false, drawMoving = false;
+function requestDraw(moving = false) {
+  drawMoving = (drawPending ? drawMoving : true) && moving === true;
   if (drawPending) return;
   drawPending = true;
   requestAnimationFrame(() => {
     drawPending = false;
-    renderer.draw();
+    renderer.draw(drawMoving);
     drawLabels();
   });
 }

@@ -1,6 +1,16 @@
 // render.js — WebGL2 points: 2-D pan/zoom, 3-D orbit, and GPU picking (each
 // point drawn in its own id colour into an offscreen buffer; the pixel under
 // the mouse names the point).
+//
+// Points are drawn in a fixed random order: no class is always on top, and
+// any prefix of the order is a uniform sample.  That gives the level of
+// detail: while the camera moves, a frame that would overrun its budget
+// draws only the prefix that fits (measured from the last full frame), and
+// the whole map is drawn once the motion stops.  A GPU draws a million
+// points inside the budget; a software renderer gets a fluid, sparser map.
+
+const FRAME_BUDGET_MS = 25; // a moving camera's frame: 40 per second
+const MIN_MOVING_POINTS = 20000; // below this a sample no longer shows the map's shape
 
 const VS = `#version 300 es
 in vec3 a_pos;
@@ -58,6 +68,20 @@ const perspective = (fovy, aspect, near, far) => {
   o[0] = f / aspect; o[5] = f; o[10] = (far + near) / (near - far); o[11] = -1; o[14] = 2 * far * near / (near - far);
   return o;
 };
+// a fixed pseudo-random permutation of 0..n-1 (the same for every page)
+function shuffledOrder(n) {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let s = 0x9e3779b9;
+  for (let i = n - 1; i > 0; i--) {
+    s ^= s << 13; s ^= s >>> 17; s ^= s << 5; // xorshift32
+    const j = (s >>> 0) % (i + 1), t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
 const rotation = (yaw, pitch) => {
   const cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(pitch), sp = Math.sin(pitch);
   return new Float32Array([cy, sp * sy, -cp * sy, 0, 0, cp, sp, 0, sy, -sp * cy, cp * cy, 0, 0, 0, 0, 1]);
@@ -94,6 +118,14 @@ export class Renderer {
     this.view = { zoom: 1, cx: 0, cy: 0, yaw: 0.6, pitch: 0.4, dist: 3 };
     this.pickDirty = true;
     this.frames = [];
+    this.order = new Uint32Array(0); // draw position k holds point order[k]
+    this.fullMs = 0;                 // the last full frame's time, drawing included
+    this.drawn = 0;                  // points in the last frame
+  }
+
+  ensureOrder(n) {
+    if (this.order.length !== n) this.order = shuffledOrder(n);
+    return this.order;
   }
 
   // positions: n x dims floats, any range: centred and scaled into [-1, 1]
@@ -110,9 +142,16 @@ export class Renderer {
     span = span > 0 ? span : 1;
     for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++)
       pos[i * 3 + d] = 2 * (data[i * dims + d] - (lo[d] + hi[d]) / 2) / span;
+    const order = this.ensureOrder(n), drawn = new Float32Array(n * 3);
+    for (let k = 0; k < n; k++) {
+      const i = order[k] * 3;
+      drawn[k * 3] = pos[i];
+      drawn[k * 3 + 1] = pos[i + 1];
+      drawn[k * 3 + 2] = pos[i + 2];
+    }
     const gl = this.gl;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
-    gl.bufferData(gl.ARRAY_BUFFER, pos, gl.DYNAMIC_DRAW);
+    gl.bufferData(gl.ARRAY_BUFFER, drawn, gl.DYNAMIC_DRAW);
     this.n = n;
     this.dims = dims;
     this.positions = pos;
@@ -120,10 +159,14 @@ export class Renderer {
     this.pickDirty = true;
   }
 
+  // rgba: 4 bytes per point, in point order
   setColors(rgba) {
+    const n = rgba.length >> 2, order = this.ensureOrder(n), drawn = new Uint32Array(n);
+    const src = new Uint32Array(rgba.buffer.slice(rgba.byteOffset, rgba.byteOffset + 4 * n));
+    for (let k = 0; k < n; k++) drawn[k] = src[order[k]];
     const gl = this.gl;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.colBuf);
-    gl.bufferData(gl.ARRAY_BUFFER, rgba, gl.DYNAMIC_DRAW);
+    gl.bufferData(gl.ARRAY_BUFFER, new Uint8Array(drawn.buffer), gl.DYNAMIC_DRAW);
     this.pickDirty = true;
   }
 
@@ -147,7 +190,7 @@ export class Renderer {
     }
   }
 
-  pass(pick) {
+  pass(pick, count = this.n) {
     const gl = this.gl;
     gl.viewport(0, 0, this.canvas.width, this.canvas.height);
     gl.useProgram(this.prog);
@@ -167,13 +210,22 @@ export class Renderer {
     gl.depthFunc(gl.LEQUAL);
     gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
     if (this.dims < 3) gl.disable(gl.DEPTH_TEST);
-    gl.drawArrays(gl.POINTS, 0, this.n);
+    gl.drawArrays(gl.POINTS, 0, count);
   }
 
-  draw() {
+  // moving: the camera is in motion, so a sample may stand in for the map
+  draw(moving = false) {
     const t0 = performance.now();
     this.resize();
-    this.pass(false);
+    let count = this.n;
+    if (moving && this.fullMs > FRAME_BUDGET_MS)
+      count = Math.min(this.n, Math.max(MIN_MOVING_POINTS, Math.floor(this.n * FRAME_BUDGET_MS / this.fullMs)));
+    this.pass(false, count);
+    this.drawn = count;
+    if (count === this.n) { // time the full frame: a one-pixel read waits until it is drawn
+      this.gl.readPixels(0, 0, 1, 1, this.gl.RGBA, this.gl.UNSIGNED_BYTE, new Uint8Array(4));
+      this.fullMs = performance.now() - t0;
+    }
     this.frames.push(performance.now() - t0);
     if (this.frames.length > 120) this.frames.shift();
     this.pickDirty = true;
@@ -207,7 +259,7 @@ export class Renderer {
     gl.readPixels(Math.round(x * dpr), this.canvas.height - 1 - Math.round(y * dpr), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     const id = px[0] | (px[1] << 8) | (px[2] << 16);
-    return px[3] ? id - 1 : -1;
+    return px[3] ? this.order[id - 1] : -1;
   }
 
   // canvas CSS pixel of point i (for flying to it and placing the inspector)

@@ -85,16 +85,31 @@ try {
     const r = window.embview.renderer, box = document.getElementById('map').getBoundingClientRect();
     for (let i = 0; i < r.n; i += 37) {
       const [x, y] = r.project(i);
-      if (x > 20 && y > 20 && x < box.width - 20 && y < box.height - 20 && r.pick(x, y) >= 0)
-        return { x: x + box.left, y: y + box.top, i: r.pick(x, y) };
+      if (x > 20 && y > 20 && x < box.width - 20 && y < box.height - 20 && r.pick(x, y) >= 0) {
+        const j = r.pick(x, y), [qx, qy] = r.project(j);
+        return { x: x + box.left, y: y + box.top, i: j, off: Math.hypot(qx - x, qy - y) };
+      }
     }
     return null;
   });
-  check(at !== null, 'a point can be found under the mouse (GPU picking)');
+  // the picked point must lie under the mouse (points are drawn in a shuffled order that picking undoes)
+  check(at !== null && at.off <= 3, `GPU picking names a point under the mouse (${at && at.off.toFixed(2)} px away)`);
   await page.mouse.move(at.x, at.y);
   await waitFor(page, () => { const t = document.querySelector('#tooltip img'); return t && t.complete && t.naturalWidth === 28; }, null, 10000)
     .then(() => check(true, 'hover shows a 28 x 28 thumbnail'), () => check(false, 'hover shows a 28 x 28 thumbnail'));
   await page.screenshot({ path: path.join(out, 'viewer_hover.png') });
+
+  // a drag pans the map; once the motion stops the whole map is drawn again
+  const before = await page.evaluate(() => window.embview.renderer.view.cx);
+  await page.mouse.move(at.x + 40, at.y + 40);
+  await page.mouse.down();
+  for (let k = 1; k <= 10; k++) await page.mouse.move(at.x + 40 + 8 * k, at.y + 40);
+  await page.mouse.up();
+  await page.waitForTimeout(400);
+  const pan = await page.evaluate(() => { const r = window.embview.renderer; return { cx: r.view.cx, drawn: r.drawn, n: r.n }; });
+  check(pan.cx < before && pan.drawn === pan.n, `a drag pans the map; at rest all ${pan.n} points are drawn (${pan.drawn})`);
+  await page.evaluate(() => { const r = window.embview.renderer; r.view.cx = 0; r.view.cy = 0; r.draw(); });
+  await page.mouse.move(at.x, at.y);
 
   // click: the inspector lists 10 neighbours
   await page.mouse.click(at.x, at.y);
