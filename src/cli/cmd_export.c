@@ -59,11 +59,13 @@ static int add_projection(ev_dataset *ds, const char *spec) {
   }
   char *text = malloc((size_t)(n ? n : 1) * 24);
   const char **vals = malloc((size_t)(n ? n : 1) * sizeof *vals);
+  if (!text || !vals) {
+    free(text);
+    free(vals);
+    ev_dataset_free(m);
+    return cli_fail(EXIT_FAIL, "--projection %s: out of memory", path);
+  }
   for (int64_t j = 0; !rc && j < m->x->n_cols; j++) {
-    if (!text || !vals) {
-      rc = -1;
-      break;
-    }
     for (int64_t i = 0; i < n; i++) {
       snprintf(text + i * 24, 24, "%.7g", (double)ev_matrix_row(m->x, i)[j]);
       vals[i] = text + i * 24;
@@ -75,7 +77,6 @@ static int add_projection(ev_dataset *ds, const char *spec) {
   free(text);
   free(vals);
   ev_dataset_free(m);
-  if (rc < 0 && !err->msg[0]) return cli_fail(EXIT_FAIL, "--projection: out of memory");
   return rc ? cli_fail_ev(err, EXIT_FAIL) : EXIT_OK;
 }
 
