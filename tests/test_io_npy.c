@@ -4,6 +4,8 @@
  * versions 1 to 3 (tests/gen/make_fixtures.py) must give exactly numpy's own
  * float32 conversion; little-endian float32 C-order files are memory-mapped.
  */
+#include <zlib.h>
+
 #include "io_fixtures.h"
 
 TEST(npy_every_dtype_matches_numpy) {
@@ -220,6 +222,7 @@ TEST(npy_hand_written_headers) {
   } cases[] = {
       {"{\"descr\": \"<f4\", \"fortran_order\": False, \"shape\": (2, 3)}\n", 2, 3, 0},
       {"{'descr':'<f4','fortran_order':False,'shape':( 2 , 3 ) }    \n", 2, 3, 1},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2L, 3L), }\n", 2, 3, 0}, /* Python 2's longs */
       {"{'shape': (3, 2), 'fortran_order': True, 'descr': '<f4'}\n", 3, 2, 0},
   };
   const float vals[6] = {1.5f, -2.0f, 3.25f, 0.0f, 1e30f, -7.0f};
@@ -246,13 +249,42 @@ TEST(npy_hand_written_headers) {
     ASSERT_EQ(n, cases[k].n);
     ASSERT_EQ(d, cases[k].d);
     ASSERT_EQ(info.mapped, cases[k].mapped);
-    if (k < 2) {
+    if (k < 3) {
       for (int i = 0; i < 6; i++) ASSERT_TRUE(got[i] == vals[i]);
     } else { /* Fortran order: element (i, j) is vals[i + 3 * j] */
       for (int i = 0; i < 3; i++)
         for (int j = 0; j < 2; j++) ASSERT_TRUE(got[i * 2 + j] == vals[i + 3 * j]);
     }
   }
+}
+
+/* labels as a gzip-compressed .npy (np.save then gzip): read whole */
+TEST(npy_gzip_labels) {
+  unsigned char buf[128 + 5 * 4];
+  const char *dict = "{'descr': '<i4', 'fortran_order': False, 'shape': (5,), }";
+  memset(buf, ' ', 128);
+  memcpy(buf, "\x93NUMPY\x01\x00", 8);
+  buf[8] = 128 - 10;
+  buf[9] = 0;
+  memcpy(buf + 10, dict, strlen(dict));
+  buf[127] = '\n';
+  const int32_t lab[5] = {3, 1, 4, 1, 5};
+  memcpy(buf + 128, lab, sizeof lab);
+  const char *p = test_out_path("labels.npy.gz");
+  gzFile gz = gzopen(p, "wb");
+  ASSERT_TRUE(gz != NULL);
+  ASSERT_EQ(gzwrite(gz, buf, sizeof buf), (int)sizeof buf);
+  ASSERT_EQ(gzclose(gz), Z_OK);
+  ev_error err = {0};
+  ev_table *t = NULL;
+  ev_labels *l = NULL;
+  ASSERT_OK(ev_labels_read(p, 5, &t, NULL, &err), &err);
+  ASSERT_OK(ev_labels_from_column(t, 0, &l, &err), &err);
+  ev_table_free(t);
+  char got[16] = "";
+  for (int i = 0; i < 5; i++) strcat(got, l->class_names[l->codes[i]]);
+  ev_labels_free(l);
+  ASSERT_STR_EQ(got, "31415");
 }
 
 TEST(npy_detect_and_load) {
@@ -284,6 +316,7 @@ static const test_case tests[] = {
     {"npy_unreadable_arrays", npy_unreadable_arrays},
     {"npy_hand_written_headers", npy_hand_written_headers},
     {"npy_detect_and_load", npy_detect_and_load},
+    {"npy_gzip_labels", npy_gzip_labels},
 };
 
 int main(int argc, char **argv) {

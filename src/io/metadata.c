@@ -185,6 +185,7 @@ int ev_labels_read(const char *path, int64_t n_points, ev_table **out, ev_notes 
   int rc = ev__stream_open(&s, path, "labels", err);
   if (rc) return rc;
   rc = ev__stream_read(&s, head, sizeof head, &got, err);
+  int gz = s.is_gzip;
   ev__stream_close(&s);
   if (rc) return rc;
   ev__ndarray a;
@@ -196,6 +197,13 @@ int ev_labels_read(const char *path, int64_t n_points, ev_table **out, ev_notes 
     int is_gzip;
     kind = "idx";
     rc = ev__idx_read_array(path, &a, &owned, &is_gzip, err);
+  } else if (got >= 6 && !memcmp(head, "\x93NUMPY", 6) && gz) {
+    /* labels are small: a compressed .npy is read whole */
+    kind = "npy";
+    ev__buf b = {0};
+    rc = ev__file_read_all(path, "labels", (size_t)1 << 34, &b, err);
+    owned = b.data;
+    if (!rc) rc = ev__npy_parse(b.data, b.len, "labels", path, &a, err);
   } else if (got >= 6 && !memcmp(head, "\x93NUMPY", 6)) {
     kind = "npy";
     rc = ev__file_map(path, "labels", &map, &map_len, err);

@@ -143,6 +143,7 @@ int ev__npy_parse(const unsigned char *buf, size_t len, const char *who, const c
             return ev__err(err, EV_EFORMAT, "%s: %s: shape value too large", who, path);
           d.p++;
         }
+        if (d.p < d.end && (*d.p == 'L' || *d.p == 'l')) d.p++; /* Python 2 wrote longs as 10000L */
         if (a->ndim >= EV__NDIM_MAX)
           return ev__err(err, EV_EUNSUPPORTED, "%s: %s: more than %d dimensions", who, path,
                          EV__NDIM_MAX);
