@@ -227,6 +227,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   return send_bytes(c, 200, a->mime, a->data, a->len, 0, NULL);
 }
 
+/* MHD's own messages, minus the ones about a browser going away (a closed
+ * tab ends its event stream that way): those are not the user's concern. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) {
+  (void)cls;
+  char msg[512];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  if (strstr(msg, "closed by remote peer") || strstr(msg, "Connection reset")) return;
+  size_t n = strlen(msg);
+  while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) msg[--n] = 0;
+  fprintf(stderr, "embview serve: %s\n", msg);
+}
+
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
   (void)cls;
   (void)c;
@@ -270,7 +282,8 @@ int sv_start(const sv_config *cfg, sv_dataset *const *datasets, int n_datasets, 
     snprintf(msg, msg_len, "--host %s: expected an IP address (127.0.0.1, ::1, 0.0.0.0, ...)", s->host);
     return -1;
   }
-  s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, addr,
+  s->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, handle, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+                               MHD_OPTION_SOCK_ADDR, addr,
                                MHD_OPTION_THREAD_POOL_SIZE, 4u, MHD_OPTION_CONNECTION_LIMIT, 256u,
                                MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
                                (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);

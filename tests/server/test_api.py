@@ -218,9 +218,13 @@ try:
     t0 = time.time()
     answered = all(get(port, "/api/datasets")[0] == 200 for _ in range(20))
     check(answered and time.time() - t0 < 5, f"with 12 streams open, 20 other requests answered in {time.time() - t0:.2f} s")
+    for k in socks[:4]:  # browser tabs closed mid-stream
+        k.close()
+    time.sleep(0.5)
     jget(port, f"/api/jobs/{t['job']}/cancel", "POST")
-    ends = [read_events(k)[1] for k in socks]
-    check(all(e and e[-1]["state"] == "cancelled" for e in ends), "cancelling ends all 12 streams with 'cancelled'")
+    ends = [read_events(k)[1] for k in socks[4:]]
+    check(all(e and e[-1]["state"] == "cancelled" for e in ends) and get(port, "/api/datasets")[0] == 200,
+          "4 streams closed by their clients; cancelling ends the other 8 with 'cancelled'")
     # bad parameters: 4xx with a message naming the parameter
     for path, method, code, word in [
         ("/api/datasets/0/neighbors?i=10000", "GET", 400, "parameter i"),
@@ -291,6 +295,8 @@ finally:
         server.kill()
         rc = -1
 check(rc == 0, f"Ctrl-C/SIGTERM stops the server cleanly, with a job running and 3 event streams open (exit {rc})")
+gone = [l for l in server.stderr.read().splitlines() if "remote peer" in l or "Failed to send" in l]
+check(not gone, "clients that went away leave nothing in the terminal" + (f" ({gone[0][:120]})" if gone else ""))
 for k in open_streams:
     k.close()
 
