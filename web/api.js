@@ -20,6 +20,8 @@ export const api = {
   // server-sent events: the job's status at each change until it ends
   events: (j) => new EventSource(`/api/jobs/${j}/events`),
   cancel: (j) => json(`/api/jobs/${j}/cancel`, { method: 'POST' }),
+  // the class pairs' overlap on a finished map, with the verdict (real, map artefact, hidden)
+  mapOverlap: (j) => json(`/api/jobs/${j}/overlap`),
   // raw little-endian float32, n x dims
   async coords(j) {
     const r = await fetch(`/api/jobs/${j}/coords`);

@@ -9,6 +9,7 @@ const TABLEAU = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948
 
 const state = {
   datasets: [], d: 0, columns: [], colorBy: -1, hidden: new Set(), analysis: null,
+  quality: null, mapOverlap: null, mapOverlapPairs: null, // the current map's measures
   job: -1, jobVersion: -1, selected: -1, highlight: null, search: null,
   coords: null,          // the latest coordinates: { data, dims, method }
   selection: null,       // Set of points chosen by a box
@@ -164,6 +165,11 @@ async function runProjection(params) {
   const job = await api.submit(d, params);
   state.job = job;
   state.jobVersion = -1;
+  state.quality = null;
+  state.mapOverlap = null;
+  state.mapOverlapPairs = null;
+  mapQuality();
+  analysisPanels();
   $('stop').disabled = false;
   follow(job, d, params);
 }
@@ -222,6 +228,17 @@ function finish(s, params) {
   if (s.finished) return;
   s.finished = true;
   $('stop').disabled = true;
+  state.quality = s.quality ? { ...s.quality, method: s.method, dims: s.dims } : null;
+  mapQuality();
+  if (s.overlap) {
+    const job = state.job;
+    api.mapOverlap(job).then((o) => {
+      if (state.job !== job) return;
+      state.mapOverlap = new Map(o.pairs.map((p) => [`${p.a}\u0000${p.b}`, p]));
+      state.mapOverlapPairs = o.pairs;
+      analysisPanels();
+    }).catch(fail);
+  }
   if (s.error) $('progress').textContent += ': ' + s.error;
   if (s.variance) {
     const pcs = (params.components || [1, 2, 3].slice(0, s.dims).join(',')).split(',');
@@ -421,6 +438,42 @@ function exportName(ext) {
 }
 
 // ---- analysis panels ----
+const METHOD_NAMES = { pca: 'PCA', tsne: 't-SNE', umap: 'UMAP', custom: 'custom projection' };
+function mapQuality() {
+  const q = state.quality, el = $('map-quality');
+  el.textContent = '';
+  if (!q) {
+    el.textContent = state.datasets[state.d]?.analysis ? 'measured when a projection finishes'
+      : 'not measured (served with --no-analysis)';
+    return;
+  }
+  const rows = [
+    [`${METHOD_NAMES[q.method] || q.method} ${q.dims}-D, ${q.k} neighbours, ` +
+      (q.sampled_points === state.datasets[state.d].points ? 'every point'
+        : `${q.sampled_points.toLocaleString('en')} sampled points`), ''],
+    ['trustworthiness', q.trustworthiness, 'are the map\'s neighbours neighbours in the input? (1 = no false neighbours)'],
+    ['continuity', q.continuity, 'are the input\'s neighbours kept together on the map?'],
+    ['neighbour recall', q.knn_recall, `share of each point's ${q.k} input neighbours among its ${q.k} map neighbours`],
+  ];
+  if (q.knn_accuracy !== null) rows.push(['label accuracy', q.knn_accuracy, `a ${q.k}-NN vote on the map predicts the label`]);
+  for (const [name, v, why] of rows) {
+    const div = document.createElement('div');
+    div.textContent = v === '' ? name : `${name}: ${v.toFixed(3)}`;
+    if (why) div.title = why;
+    el.append(div);
+  }
+}
+
+function verdictTag(p) {
+  const m = state.mapOverlap && state.mapOverlap.get(`${p.a}\u0000${p.b}`);
+  if (!m || (m.verdict !== 'map artefact' && m.verdict !== 'hidden')) return null;
+  const tag = document.createElement('span');
+  tag.className = 'verdict ' + (m.verdict === 'hidden' ? 'hidden' : 'artefact');
+  tag.textContent = m.verdict === 'hidden' ? 'hidden by this map' : 'only on this map';
+  tag.title = `overlap ${m.score.toFixed(4)} in the input, ${m.map_score.toFixed(4)} on this map`;
+  return tag;
+}
+
 function analysisPanels() {
   const a = state.analysis;
   $('pairs').textContent = '';
@@ -431,9 +484,15 @@ function analysisPanels() {
     return;
   }
   const col = state.columns.find((c) => c.name === a.label_column);
-  for (const p of a.pairs.slice(0, 15)) {
+  // the top pairs, then any pair that overlaps only on this map (a projection artefact)
+  const top = a.pairs.slice(0, 15), shown = new Set(top.map((p) => `${p.a}\u0000${p.b}`));
+  const artefacts = (state.mapOverlapPairs || []).filter((p) => p.verdict === 'map artefact' &&
+    !shown.has(`${p.a}\u0000${p.b}`));
+  for (const p of top.concat(artefacts)) {
     const li = document.createElement('li');
     li.textContent = `${p.a} – ${p.b}  ${p.score.toFixed(4)}`;
+    const tag = verdictTag(p);
+    if (tag) li.append(tag);
     li.onclick = () => { // the points of the two classes with the other class among their neighbours
       if (!col) return;
       state.colorBy = state.columns.indexOf(col);
@@ -501,6 +560,9 @@ function writeUrl() {
 async function openDataset(d, params) {
   state.d = d;
   state.job = -1;
+  state.quality = null;
+  state.mapOverlap = null;
+  state.mapOverlapPairs = null;
   state.hidden.clear();
   state.highlight = null;
   state.search = null;

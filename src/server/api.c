@@ -2,7 +2,7 @@
  * for coordinates, PNG for thumbnails.  Every parameter is checked and
  * bounded; a bad one is a 4xx with a message naming it.
  *
- *   GET  /api/datasets                        the inputs: name, size, columns, thumbnails
+ *   GET  /api/datasets                        the inputs: name, size, columns, analysis (bool), thumbnails
  *   GET  /api/datasets/D/metadata             every column: categories + codes, or numbers
  *   GET  /api/datasets/D/neighbors?i=&k=&metric=euclidean|cosine
  *   GET  /api/datasets/D/thumb?i=             PNG
@@ -13,6 +13,7 @@
  *   GET  /api/jobs/J                          state, stage, iteration, KL, version
  *   GET  /api/jobs/J/events                   server-sent events: the status at each change, until the end
  *   GET  /api/jobs/J/coords                   float32 N x dims (headers: dims, version)
+ *   GET  /api/jobs/J/overlap                  the class pairs with their overlap on this map and the verdict
  *   POST /api/jobs/J/cancel
  */
 #include <errno.h>
@@ -169,7 +170,8 @@ static void route_datasets(sv_api *a, sv_reply *r) {
       if (c) sb_put(&b, ", ", 2);
       sb_str(&b, ev_table_col_name(d->ds->meta, c));
     }
-    sb_printf(&b, "], \"thumbnails\": %s, \"thumb_size\": [%lld, %lld]}", d->thumbs ? "true" : "false",
+    sb_printf(&b, "], \"analysis\": %s, \"thumbnails\": %s, \"thumb_size\": [%lld, %lld]}",
+              d->graph ? "true" : "false", d->thumbs ? "true" : "false",
               (long long)d->image_w, (long long)d->image_h);
   }
   sb_put(&b, "]}\n", 3);
@@ -302,6 +304,34 @@ static void route_thumb(const sv_dataset *d, const sv_request *q, sv_reply *r) {
   r->len = len;
 }
 
+/* "pairs": the 100 most overlapping class pairs; with_map: each with its
+ * score on the map and the verdict, and also every pair that overlaps only
+ * on the map (an artefact of the projection), however low its input score */
+static void pairs_json(sbuf *b, const ev_labels *lab, const ev_overlap *o, int with_map) {
+  sb_put(b, "\"pairs\": [", 10);
+  int shown = 0;
+  for (int p = 0; p < o->n_pairs; p++) {
+    const ev_overlap_pair *pr = &o->pairs[p];
+    int artefact = with_map && !strcmp(pr->verdict, "map artefact");
+    if (p >= 100 && !(artefact && shown < 200)) continue;
+    sb_put(b, shown ? ",\n  {\"a\": " : "\n  {\"a\": ", shown ? 10 : 9);
+    shown++;
+    sb_str(b, lab->class_names[pr->a]);
+    sb_put(b, ", \"b\": ", 7);
+    sb_str(b, lab->class_names[pr->b]);
+    sb_printf(b, ", \"score\": %.6g, ", pr->score);
+    if (with_map) {
+      sb_printf(b, "\"map_score\": %.6g, \"verdict\": ", pr->map_score);
+      sb_str(b, pr->verdict);
+      sb_put(b, ", ", 2);
+    }
+    sb_put(b, "\"examples\": [", 13);
+    for (int e = 0; e < pr->n_examples; e++) sb_printf(b, e ? ", %d" : "%d", pr->examples[e]);
+    sb_put(b, "]}", 2);
+  }
+  sb_put(b, "]", 1);
+}
+
 static void route_analysis(const sv_dataset *d, sv_reply *r) {
   if (!d->labels || !d->overlap) {
     reply_error(r, 404, d->labels ? "no analysis: the server was started with --no-analysis"
@@ -314,18 +344,9 @@ static void route_analysis(const sv_dataset *d, sv_reply *r) {
   sbuf b = {0};
   sb_put(&b, "{\"label_column\": ", 17);
   sb_str(&b, ev_table_col_name(d->ds->meta, d->label_col));
-  sb_printf(&b, ", \"k\": %d, \"pairs\": [", o->k);
-  for (int p = 0; p < o->n_pairs && p < 100; p++) {
-    const ev_overlap_pair *pr = &o->pairs[p];
-    sb_put(&b, p ? ",\n  {\"a\": " : "\n  {\"a\": ", p ? 10 : 9);
-    sb_str(&b, lab->class_names[pr->a]);
-    sb_put(&b, ", \"b\": ", 7);
-    sb_str(&b, lab->class_names[pr->b]);
-    sb_printf(&b, ", \"score\": %.6g, \"examples\": [", pr->score);
-    for (int e = 0; e < pr->n_examples; e++) sb_printf(&b, e ? ", %d" : "%d", pr->examples[e]);
-    sb_put(&b, "]}", 2);
-  }
-  sb_printf(&b, "],\n\"suspects\": {\"flagged\": %lld, \"points\": [", (long long)s->n_flagged);
+  sb_printf(&b, ", \"k\": %d, ", o->k);
+  pairs_json(&b, lab, o, 0);
+  sb_printf(&b, ",\n\"suspects\": {\"flagged\": %lld, \"points\": [", (long long)s->n_flagged);
   for (int64_t t = 0; t < s->n_flagged && t < 1000; t++) {
     int32_t i = s->ranked[t];
     sb_printf(&b, "%s\n  {\"i\": %d, \"label\": ", t ? "," : "", i);
@@ -458,6 +479,19 @@ static void route_job(sv_api *a, int job, const char *rest, const sv_request *q,
     snprintf(r->extra_value, sizeof r->extra_value, "%d", dims);
     snprintf(r->extra2_name, sizeof r->extra2_name, "X-Embview-Version");
     snprintf(r->extra2_value, sizeof r->extra2_value, "%d", version);
+  } else if (!strcmp(rest, "/overlap") && !q->post) {
+    int ds;
+    const ev_overlap *o = sv_jobs_map_overlap(a->jobs, job, &ds);
+    if (!o) {
+      reply_error(r, 404, ds < 0 ? "no job %d" : "job %d: no overlap on its map (running, or no labels and analysis)",
+                  job);
+      return;
+    }
+    sbuf b = {0};
+    sb_printf(&b, "{\"job\": %d, \"k\": %d, ", job, o->k);
+    pairs_json(&b, a->datasets[ds]->labels, o, 1);
+    sb_put(&b, "}\n", 2);
+    reply_json(r, &b);
   } else if (!strcmp(rest, "/cancel") && q->post) {
     if (sv_jobs_cancel(a->jobs, job)) {
       reply_error(r, 404, "no job %d", job);

@@ -33,6 +33,9 @@ struct sv_job {
   char error[512];
   double variance[3];  /* PCA: explained variance ratio of each axis */
   double started, seconds;
+  int has_quality;     /* the finished map measured (datasets with analysis) */
+  ev_map_quality quality;
+  ev_overlap *map_overlap; /* the classes' overlap with this map's verdicts; NULL without labels */
   unsigned tick;       /* bumped on every change a stream reports */
   sv_waiter *waiters;  /* streams parked until the next change */
 };
@@ -66,6 +69,7 @@ void sv_jobs_free(sv_jobs *j) {
     sv_job *b = j->jobs[i];
     if (!b->joined) pthread_join(b->thread, NULL);
     pthread_mutex_destroy(&b->mu);
+    ev_overlap_free(b->map_overlap);
     free(b->coords);
     free(b);
   }
@@ -110,6 +114,44 @@ static int on_coords(void *user, int iter, double kl, const float *y, int64_t n,
   (void)dims;
   publish(b, y, iter, kl);
   return b->cancel;
+}
+
+/* The finished map, measured as `embview analyze --embedding` does: its
+ * trustworthiness, continuity and neighbour recall (15 neighbours, on 2,000
+ * sampled points above 5,000), and, with labels, which class overlaps it
+ * shows that the input does not (artefacts) or hides.  Only for datasets
+ * served with their analysis (the input's graph). */
+static int measure_map(sv_job *b, const ev_matrix *y, ev_error *err) {
+  const sv_dataset *d = b->d;
+  int64_t n = y->n_rows;
+  if (!d->graph || n < 32) return EV_OK;
+  char stage[64];
+  pthread_mutex_lock(&b->mu);
+  memcpy(stage, b->stage, sizeof stage);
+  pthread_mutex_unlock(&b->mu);
+  on_progress(b, "measuring the map", -1);
+  const int32_t *codes = d->labels && !d->labels->n_missing ? d->labels->codes : NULL;
+  ev_map_quality q;
+  int rc = ev_map_quality_compute(d->ds->x, y, codes, 15, n <= 5000 ? 0 : 2000, 42, b->n_threads, &q, err);
+  ev_overlap *ov = NULL;
+  if (!rc && d->overlap) {
+    ev_knn_params kp = ev_knn_params_default();
+    kp.k = d->graph->k;
+    kp.n_threads = b->n_threads;
+    kp.progress = (ev_progress){on_progress, b};
+    ev_knn_graph *gy = NULL;
+    rc = ev_knn_graph_build(y, &kp, &gy, err);
+    if (!rc) rc = ev_overlap_compute(d->graph, gy, d->labels->codes, d->labels->n_classes, 0, &ov, err);
+    ev_knn_graph_free(gy);
+  }
+  if (rc) return rc;
+  pthread_mutex_lock(&b->mu);
+  b->quality = q;
+  b->has_quality = 1;
+  b->map_overlap = ov;
+  memcpy(b->stage, stage, sizeof stage); /* the projection's last stage again */
+  pthread_mutex_unlock(&b->mu);
+  return EV_OK;
 }
 
 static void *run_job(void *arg) {
@@ -200,9 +242,16 @@ static void *run_job(void *arg) {
     rc = ev_umap_run(x, b->d->graph && b->d->graph->k >= p.n_neighbors - 1 ? b->d->graph : NULL, &p, &y, NULL, &err);
   }
   if (!rc) publish(b, y->data, b->total_iterations, NAN);
+  if (!rc && !b->cancel) { /* the map stands even when it cannot be measured */
+    ev_error merr = {0};
+    int mrc = measure_map(b, y, &merr);
+    pthread_mutex_lock(&b->mu);
+    if (mrc && mrc != EV_ECANCELED) snprintf(b->error, sizeof b->error, "the map was not measured: %.400s", merr.msg);
+    pthread_mutex_unlock(&b->mu);
+  }
   pthread_mutex_lock(&b->mu);
   b->state = !rc ? JOB_DONE : rc == EV_ECANCELED ? JOB_CANCELLED : JOB_FAILED;
-  if (rc && rc != EV_ECANCELED) snprintf(b->error, sizeof b->error, "%s", err.msg);
+  if (rc && rc != EV_ECANCELED) snprintf(b->error, sizeof b->error, "%s", err.msg);  /* rc: the projection's */
   b->seconds = now() - b->started;
   b->fraction = 1;
   changed(b);
@@ -276,7 +325,16 @@ static sv_job *find(sv_jobs *j, int id) {
 static void status_json(const sv_job *b, char *buf, size_t len) {
   static const char *names[] = {"running", "done", "failed", "cancelled"};
   double secs = b->state == JOB_RUNNING ? now() - b->started : b->seconds;
-  char kl[32] = "null", err[560] = "null", var[96] = "null";
+  char kl[32] = "null", err[560] = "null", var[96] = "null", qual[256] = "null";
+  if (b->has_quality) {
+    const ev_map_quality *q = &b->quality;
+    char acc[32] = "null";
+    if (!isnan(q->knn_accuracy)) snprintf(acc, sizeof acc, "%.5f", q->knn_accuracy);
+    snprintf(qual, sizeof qual,
+             "{\"k\": %d, \"sampled_points\": %lld, \"trustworthiness\": %.6f, \"continuity\": %.6f, "
+             "\"knn_recall\": %.6f, \"knn_accuracy\": %s}",
+             q->k, (long long)q->n_sampled, q->trustworthiness, q->continuity, q->knn_recall, acc);
+  }
   if (!strcmp(b->spec.method, "pca") && b->state == JOB_DONE) {
     int at = snprintf(var, sizeof var, "[");
     for (int a = 0; a < b->spec.dims; a++)
@@ -292,9 +350,10 @@ static void status_json(const sv_job *b, char *buf, size_t len) {
   snprintf(buf, len,
            "{\"id\": %d, \"dataset\": %d, \"method\": \"%s\", \"dims\": %d, \"state\": \"%s\", \"stage\": \"%s\", "
            "\"fraction\": %.4f, \"iteration\": %d, \"iterations\": %d, \"kl\": %s, \"version\": %d, "
-           "\"seconds\": %.2f, \"variance\": %s, \"error\": %s}",
+           "\"seconds\": %.2f, \"variance\": %s, \"quality\": %s, \"overlap\": %s, \"error\": %s}",
            b->id, b->spec.dataset, b->spec.method, b->spec.dims, names[b->state], b->stage,
-           b->fraction < 0 ? -1.0 : b->fraction, b->iteration, b->total_iterations, kl, b->version, secs, var, err);
+           b->fraction < 0 ? -1.0 : b->fraction, b->iteration, b->total_iterations, kl, b->version, secs, var, qual,
+           b->map_overlap ? "true" : "false", err);
 }
 
 int sv_jobs_status_json(sv_jobs *j, int id, char *buf, size_t len) {
@@ -361,4 +420,14 @@ int sv_jobs_cancel(sv_jobs *j, int id) {
   if (!b) return -1;
   b->cancel = 1;
   return 0;
+}
+
+const ev_overlap *sv_jobs_map_overlap(sv_jobs *j, int id, int *dataset) {
+  sv_job *b = find(j, id);
+  *dataset = b ? b->spec.dataset : -1;
+  if (!b) return NULL;
+  pthread_mutex_lock(&b->mu);
+  const ev_overlap *o = b->state == JOB_DONE ? b->map_overlap : NULL; /* immutable once the job is done */
+  pthread_mutex_unlock(&b->mu);
+  return o;
 }

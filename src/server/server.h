@@ -76,6 +76,10 @@ int sv_jobs_status_json(sv_jobs *j, int id, char *buf, size_t len);
 /* A copy of the job's latest coordinates (malloc'd, n x dims floats). */
 int sv_jobs_coords(sv_jobs *j, int id, float **coords, int64_t *n, int *dims, int *version);
 int sv_jobs_cancel(sv_jobs *j, int id);
+/* A finished job's class overlap with the map's verdicts (owned by the job,
+ * unchanging); NULL while it runs or without one.  *dataset: the job's
+ * dataset, -1 when there is no such job. */
+const ev_overlap *sv_jobs_map_overlap(sv_jobs *j, int id, int *dataset);
 
 /* Following a job as it runs (the viewer's server-sent events stream).  A
  * waiter is one stream's place in its job's queue: `suspend` parks the

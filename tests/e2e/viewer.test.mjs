@@ -152,6 +152,12 @@ try {
   check(/tsne 2-D: done/.test(doneText), `a t-SNE run completes (${doneText})`);
   check(seenIters.size >= 3 && seenVersions.size >= 3,
     `with live progress: ${seenIters.size} iteration counts, ${seenVersions.size} map updates seen`);
+  await waitFor(page, () => /trustworthiness/.test(document.getElementById('map-quality').textContent), null, 20000)
+    .catch(() => {});
+  const quality = await page.locator('#map-quality').textContent();
+  const trust = Number((quality.match(/trustworthiness: ([0-9.]+)/) || [])[1]);
+  check(trust > 0.9 && /t-SNE 2-D/.test(quality) && /continuity: 0\.\d+/.test(quality),
+    `the map's quality is shown once t-SNE finishes (${quality.replace(/\s+/g, ' ').slice(0, 120)})`);
   const streams = jobRequests.filter((u) => u.endsWith('/events')).length;
   const polls = jobRequests.filter((u) => /^\/api\/jobs\/\d+$/.test(u)).length;
   check(streams >= 1 && polls === 0, `progress streamed by server-sent events (${streams} streams, ${polls} status polls)`);

@@ -207,10 +207,31 @@ try:
           and its == sorted(its) and vers == sorted(vers) and len(set(vers)) >= 10 and ev[-1]["state"] == "done"
           and all(e["state"] == "running" for e in ev[:-1]),
           f"events: {len(ev)} statuses in order ({len(set(vers))} map versions), the last 'done', then the stream ends")
+    # the finished map is measured as `embview analyze --embedding` measures it
+    q = ev[-1]["quality"]
+    st, body = get(port, f"/api/jobs/{t['job']}/coords")
+    np.save(os.path.join(out, "tsne_map.npy"), np.frombuffer(body, np.float32).reshape(-1, 2))
+    ref_json = os.path.join(out, "tsne_map_analysis.json")
+    subprocess.run([embview, "analyze", images, "--labels", labels, "--embedding", os.path.join(out, "tsne_map.npy"),
+                    "--json", ref_json, "--quiet"], check=True, stdout=subprocess.DEVNULL)
+    ref = json.load(open(ref_json))
+    rq = ref["map_quality"]
+    check(q is not None and q["k"] == 15 and q["sampled_points"] == rq["sampled_points"]
+          and all(abs(q[f] - rq[f]) < 1e-5 for f in ["trustworthiness", "continuity", "knn_recall", "knn_accuracy"]),
+          f"the map's quality equals analyze --embedding's (trustworthiness {q and q['trustworthiness']} vs {rq['trustworthiness']})")
+    st, mo = jget(port, f"/api/jobs/{t['job']}/overlap")
+    want = {(p["a"], p["b"]): p for p in ref["pairs"]}
+    same = [abs(p["map_score"] - want[(p["a"], p["b"])]["map_score"]) < 1e-5 and p["verdict"] == want[(p["a"], p["b"])]["verdict"]
+            for p in mo["pairs"]]
+    verdicts = {p["verdict"] for p in mo["pairs"]}
+    check(st == 200 and len(mo["pairs"]) == 45 and all(same) and verdicts <= {"real", "map artefact", "hidden", "none"},
+          f"the map's class overlaps and verdicts equal analyze's ({sum(same)} of {len(mo['pairs'])} pairs; {sorted(verdicts)})")
     head, ev = read_events(open_events(port, t["job"]))
     check(len(ev) == 1 and ev[0]["state"] == "done", "a finished job's stream: its final status, then the end")
     st, _ = get(port, "/api/jobs/999/events")
     check(st == 404, "events of no job -> 404")
+    st, body = get(port, "/api/jobs/999/overlap")
+    check(st == 404 and b"no job" in body, "overlap of no job -> 404")
     # open streams hold no worker thread: 12 of them (the pool has 4), other requests still answered
     st, t = jget(port, "/api/datasets/0/projections?method=tsne&iterations=5000&seed=4", "POST")
     socks = [open_events(port, t["job"]) for _ in range(12)]
