@@ -200,9 +200,12 @@ TEST(degenerate_inputs) {
   ASSERT_OK(ev_matrix_wrap(pts, 120, 2, 2, &x, &err), &err);
   p.perplexity = 50;
   ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_EINVAL, &err, "perplexity 50 too large for 120 points");
+  p.perplexity = 10;
+  p.theta = -0.5;
+  ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_EINVAL, &err, "theta -0.5: expected 0 (auto) to 2");
+  p.theta = 0;
   /* a fitting perplexity works, also with a constant column and 3-D output */
   for (int i = 0; i < 120; i++) pts[2 * i + 1] = 7;
-  p.perplexity = 10;
   p.n_dims = 3;
   p.n_iter = 100;
   ASSERT_OK(ev_tsne_run(x, NULL, &p, &y, NULL, &err), &err);

@@ -10,6 +10,7 @@ const TABLEAU = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948
 const state = {
   datasets: [], d: 0, columns: [], colorBy: -1, hidden: new Set(), analysis: null,
   quality: null, mapOverlap: null, mapOverlapPairs: null, // the current map's measures
+  events: null, // the current job's event stream
   job: -1, jobVersion: -1, selected: -1, highlight: null, search: null,
   coords: null,          // the latest coordinates: { data, dims, method }
   selection: null,       // Set of points chosen by a box
@@ -182,7 +183,8 @@ function showProgress(s) {
 
 function follow(job, d, params) {
   const gone = () => state.job !== job || state.d !== d;
-  const events = api.events(job);
+  if (state.events) state.events.close(); // the last job's stream, if it still runs
+  const events = state.events = api.events(job);
   let latest = 0, fetching = false, final = null;
   // one download at a time, always of the newest version: a slow
   // connection skips intermediate maps instead of queueing them
@@ -190,7 +192,7 @@ function follow(job, d, params) {
     if (fetching) return;
     fetching = true;
     try {
-      while (!gone() && latest > state.jobVersion) {
+      while (!gone() && latest > 0 && latest > state.jobVersion) { // version 0: nothing published yet
         const c = await api.coords(job);
         if (gone()) return;
         const first = state.jobVersion < 0;
@@ -203,6 +205,8 @@ function follow(job, d, params) {
         }
         recolour();
       }
+    } catch (e) {
+      fail(e);
     } finally {
       fetching = false;
     }
@@ -229,7 +233,7 @@ function finish(s, params) {
   s.finished = true;
   $('stop').disabled = true;
   state.quality = s.quality ? { ...s.quality, method: s.method, dims: s.dims } : null;
-  mapQuality();
+  mapQuality(s.state === 'done' ? s.error : null);
   if (s.overlap) {
     const job = state.job;
     api.mapOverlap(job).then((o) => {
@@ -439,12 +443,13 @@ function exportName(ext) {
 
 // ---- analysis panels ----
 const METHOD_NAMES = { pca: 'PCA', tsne: 't-SNE', umap: 'UMAP', custom: 'custom projection' };
-function mapQuality() {
+function mapQuality(error) {
   const q = state.quality, el = $('map-quality');
   el.textContent = '';
   if (!q) {
-    el.textContent = state.datasets[state.d]?.analysis ? 'measured when a projection finishes'
-      : 'not measured (served with --no-analysis)';
+    el.textContent = error ? error
+      : state.datasets[state.d]?.analysis ? 'measured when a projection finishes'
+        : 'not measured (served with --no-analysis)';
     return;
   }
   const rows = [
@@ -458,7 +463,7 @@ function mapQuality() {
   if (q.knn_accuracy !== null) rows.push(['label accuracy', q.knn_accuracy, `a ${q.k}-NN vote on the map predicts the label`]);
   for (const [name, v, why] of rows) {
     const div = document.createElement('div');
-    div.textContent = v === '' ? name : `${name}: ${v.toFixed(3)}`;
+    div.textContent = v === '' ? name : `${name}: ${v === null ? 'n/a' : v.toFixed(3)}`;
     if (why) div.title = why;
     el.append(div);
   }
@@ -560,6 +565,7 @@ function writeUrl() {
 async function openDataset(d, params) {
   state.d = d;
   state.job = -1;
+  if (state.events) state.events.close();
   state.quality = null;
   state.mapOverlap = null;
   state.mapOverlapPairs = null;

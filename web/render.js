@@ -3,11 +3,13 @@
 // the mouse names the point).
 //
 // Points are drawn in a fixed random order: no class is always on top, and
-// any prefix of the order is a uniform sample.  That gives the level of
-// detail: while the camera moves, a frame that would overrun its budget
-// draws only the prefix that fits (measured from the last full frame), and
-// the whole map is drawn once the motion stops.  A GPU draws a million
-// points inside the budget; a software renderer gets a fluid, sparser map.
+// any prefix of the order is a uniform sample; emphasised points (opaque:
+// the inspected point, a selection, a search) come last, on top.  That gives
+// the level of detail: while the camera moves, a frame that would overrun
+// its budget draws the prefix of the rest that fits (sized from the last
+// full frame) and every emphasised point, and the whole map is drawn once
+// the motion stops.  A GPU draws a million points inside the budget; a
+// software renderer gets a fluid, sparser map.
 
 const FRAME_BUDGET_MS = 25; // a moving camera's frame: 40 per second
 const MIN_MOVING_POINTS = 20000; // below this a sample no longer shows the map's shape
@@ -118,14 +120,33 @@ export class Renderer {
     this.view = { zoom: 1, cx: 0, cy: 0, yaw: 0.6, pitch: 0.4, dist: 3 };
     this.pickDirty = true;
     this.frames = [];
-    this.order = new Uint32Array(0); // draw position k holds point order[k]
+    this.order = new Uint32Array(0); // the fixed shuffled order of the points
+    this.drawOrder = this.order;     // draw position k holds point drawOrder[k]: the order, emphasised last
+    this.nBack = 0;                  // drawOrder[0 .. nBack) are not emphasised
+    this.positions = null;           // n x 3, in point order
     this.fullMs = 0;                 // the last full frame's time, drawing included
     this.drawn = 0;                  // points in the last frame
   }
 
   ensureOrder(n) {
-    if (this.order.length !== n) this.order = shuffledOrder(n);
-    return this.order;
+    if (this.order.length !== n) {
+      this.order = shuffledOrder(n);
+      this.drawOrder = this.order;
+      this.nBack = n;
+    }
+  }
+
+  uploadPositions() {
+    const n = this.n, order = this.drawOrder, pos = this.positions, drawn = new Float32Array(n * 3);
+    for (let k = 0; k < n; k++) {
+      const i = order[k] * 3;
+      drawn[k * 3] = pos[i];
+      drawn[k * 3 + 1] = pos[i + 1];
+      drawn[k * 3 + 2] = pos[i + 2];
+    }
+    const gl = this.gl;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
+    gl.bufferData(gl.ARRAY_BUFFER, drawn, gl.DYNAMIC_DRAW);
   }
 
   // positions: n x dims floats, any range: centred and scaled into [-1, 1]
@@ -142,28 +163,32 @@ export class Renderer {
     span = span > 0 ? span : 1;
     for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++)
       pos[i * 3 + d] = 2 * (data[i * dims + d] - (lo[d] + hi[d]) / 2) / span;
-    const order = this.ensureOrder(n), drawn = new Float32Array(n * 3);
-    for (let k = 0; k < n; k++) {
-      const i = order[k] * 3;
-      drawn[k * 3] = pos[i];
-      drawn[k * 3 + 1] = pos[i + 1];
-      drawn[k * 3 + 2] = pos[i + 2];
-    }
-    const gl = this.gl;
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.posBuf);
-    gl.bufferData(gl.ARRAY_BUFFER, drawn, gl.DYNAMIC_DRAW);
+    this.ensureOrder(n);
     this.n = n;
     this.dims = dims;
     this.positions = pos;
+    this.uploadPositions();
     if (!keepView) this.view = { zoom: 1, cx: 0, cy: 0, yaw: 0.6, pitch: 0.4, dist: 3 };
     this.pickDirty = true;
   }
 
-  // rgba: 4 bytes per point, in point order
+  // rgba: 4 bytes per point, in point order; alpha 255 = emphasised
   setColors(rgba) {
-    const n = rgba.length >> 2, order = this.ensureOrder(n), drawn = new Uint32Array(n);
-    const src = new Uint32Array(rgba.buffer.slice(rgba.byteOffset, rgba.byteOffset + 4 * n));
-    for (let k = 0; k < n; k++) drawn[k] = src[order[k]];
+    const n = rgba.length >> 2;
+    this.ensureOrder(n);
+    const src = rgba.byteOffset % 4 === 0 ? new Uint32Array(rgba.buffer, rgba.byteOffset, n)
+      : new Uint32Array(rgba.buffer.slice(rgba.byteOffset, rgba.byteOffset + 4 * n));
+    // the draw order: the shuffled order with the emphasised points moved to the end
+    const order = this.order, drawOrder = new Uint32Array(n);
+    let back = 0, front = n;
+    for (let k = n - 1; k >= 0; k--) if (rgba[order[k] * 4 + 3] === 255) drawOrder[--front] = order[k];
+    for (let k = 0; k < n; k++) if (rgba[order[k] * 4 + 3] !== 255) drawOrder[back++] = order[k];
+    const moved = this.nBack !== back || drawOrder.some((v, k) => v !== this.drawOrder[k]);
+    this.drawOrder = drawOrder;
+    this.nBack = back;
+    if (moved && this.positions && this.positions.length === n * 3) this.uploadPositions();
+    const drawn = new Uint32Array(n);
+    for (let k = 0; k < n; k++) drawn[k] = src[drawOrder[k]];
     const gl = this.gl;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.colBuf);
     gl.bufferData(gl.ARRAY_BUFFER, new Uint8Array(drawn.buffer), gl.DYNAMIC_DRAW);
@@ -190,6 +215,7 @@ export class Renderer {
     }
   }
 
+  // count: the points drawn, the first count - (n - nBack) of the rest and every emphasised one
   pass(pick, count = this.n) {
     const gl = this.gl;
     gl.viewport(0, 0, this.canvas.width, this.canvas.height);
@@ -210,7 +236,13 @@ export class Renderer {
     gl.depthFunc(gl.LEQUAL);
     gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
     if (this.dims < 3) gl.disable(gl.DEPTH_TEST);
-    gl.drawArrays(gl.POINTS, 0, count);
+    const front = this.n - this.nBack;
+    if (count >= this.n) {
+      gl.drawArrays(gl.POINTS, 0, this.n);
+    } else {
+      gl.drawArrays(gl.POINTS, 0, Math.max(0, count - front));
+      if (front > 0) gl.drawArrays(gl.POINTS, this.nBack, front);
+    }
   }
 
   // moving: the camera is in motion, so a sample may stand in for the map
@@ -219,10 +251,11 @@ export class Renderer {
     this.resize();
     let count = this.n;
     if (moving && this.fullMs > FRAME_BUDGET_MS)
-      count = Math.min(this.n, Math.max(MIN_MOVING_POINTS, Math.floor(this.n * FRAME_BUDGET_MS / this.fullMs)));
+      count = Math.min(this.n, Math.max(MIN_MOVING_POINTS + this.n - this.nBack,
+        Math.floor(this.n * FRAME_BUDGET_MS / this.fullMs)));
     this.pass(false, count);
     this.drawn = count;
-    if (count === this.n) { // time the full frame: a one-pixel read waits until it is drawn
+    if (count === this.n && !moving) { // time the full frame: a one-pixel read waits until it is drawn
       this.gl.readPixels(0, 0, 1, 1, this.gl.RGBA, this.gl.UNSIGNED_BYTE, new Uint8Array(4));
       this.fullMs = performance.now() - t0;
     }
@@ -259,7 +292,7 @@ export class Renderer {
     gl.readPixels(Math.round(x * dpr), this.canvas.height - 1 - Math.round(y * dpr), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     const id = px[0] | (px[1] << 8) | (px[2] << 16);
-    return px[3] ? this.order[id - 1] : -1;
+    return px[3] ? this.drawOrder[id - 1] : -1;
   }
 
   // canvas CSS pixel of point i (for flying to it and placing the inspector)

@@ -38,6 +38,8 @@ static const char *help_text =
     "  --early-exaggeration X   default 12\n"
     "  --exaggeration X     after the early phase (default 1; 2-4 give UMAP-like layouts)\n"
     "  --dof A              degrees of freedom of the output kernel (default 1; < 1: heavier tails)\n"
+    "  --theta T            3-D maps' Barnes-Hut opening angle (default 1.0 early, then 0.7;\n"
+    "                       smaller is more exact and slower)\n"
     "umap:\n"
     "  --neighbors N        neighbourhood size, the point included (default 15)\n"
     "  --min-dist X         default 0.1\n"
@@ -55,6 +57,7 @@ enum {
   OPT_EXAG,
   OPT_LR,
   OPT_DOF,
+  OPT_THETA,
   OPT_INIT,
   OPT_KNN,
   OPT_KNN_METHOD,
@@ -107,6 +110,7 @@ static int parse_options(int argc, char **argv, embed_job *job) {
       {"early-iters", required_argument, NULL, OPT_EARLY_ITERS},
       {"early-exaggeration", required_argument, NULL, OPT_EARLY_EXAG},
       {"exaggeration", required_argument, NULL, OPT_EXAG},
+      {"theta", required_argument, NULL, OPT_THETA},
       {"learning-rate", required_argument, NULL, OPT_LR},
       {"dof", required_argument, NULL, OPT_DOF},
       {"init", required_argument, NULL, OPT_INIT},
@@ -167,6 +171,9 @@ static int parse_options(int argc, char **argv, embed_job *job) {
         break;
       case OPT_LR:
         if (!parse_double(optarg, "--learning-rate", 1e-6, 1e9, &lr)) return EXIT_USAGE;
+        break;
+      case OPT_THETA:
+        if (!parse_double(optarg, "--theta", 0.05, 2, &tp->theta)) return EXIT_USAGE;
         break;
       case OPT_DOF:
         if (!parse_double(optarg, "--dof", 1e-3, 1e3, &tp->dof)) return EXIT_USAGE;

@@ -305,8 +305,9 @@ static void route_thumb(const sv_dataset *d, const sv_request *q, sv_reply *r) {
 }
 
 /* "pairs": the 100 most overlapping class pairs; with_map: each with its
- * score on the map and the verdict, and also every pair that overlaps only
- * on the map (an artefact of the projection), however low its input score */
+ * score on the map and the verdict, and also the pairs that overlap only on
+ * the map (artefacts of the projection), however low their input score (up
+ * to 200 pairs in all) */
 static void pairs_json(sbuf *b, const ev_labels *lab, const ev_overlap *o, int with_map) {
   sb_put(b, "\"pairs\": [", 10);
   int shown = 0;
@@ -319,9 +320,9 @@ static void pairs_json(sbuf *b, const ev_labels *lab, const ev_overlap *o, int w
     sb_str(b, lab->class_names[pr->a]);
     sb_put(b, ", \"b\": ", 7);
     sb_str(b, lab->class_names[pr->b]);
-    sb_printf(b, ", \"score\": %.6g, ", pr->score);
+    sb_printf(b, ", \"score\": %.6g, ", isfinite(pr->score) ? pr->score : 0.0);
     if (with_map) {
-      sb_printf(b, "\"map_score\": %.6g, \"verdict\": ", pr->map_score);
+      sb_printf(b, "\"map_score\": %.6g, \"verdict\": ", isfinite(pr->map_score) ? pr->map_score : 0.0);
       sb_str(b, pr->verdict);
       sb_put(b, ", ", 2);
     }

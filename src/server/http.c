@@ -231,9 +231,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
  * tab ends its event stream that way): those are not the user's concern. */
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
   (void)cls;
-  char msg[512];
+  char msg[2048];
   vsnprintf(msg, sizeof msg, fmt, ap);
-  if (strstr(msg, "closed by remote peer") || strstr(msg, "Connection reset")) return;
+  /* MHD 0.9.75's words for a peer that reset (RST) or closed (FIN, then EPIPE) */
+  if (strstr(msg, "closed by remote peer") || strstr(msg, "no longer available for sending") ||
+      strstr(msg, "socket is not connected"))
+    return;
   size_t n = strlen(msg);
   while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) msg[--n] = 0;
   fprintf(stderr, "embview serve: %s\n", msg);

@@ -116,20 +116,18 @@ static int on_coords(void *user, int iter, double kl, const float *y, int64_t n,
   return b->cancel;
 }
 
+/* Above this many points the map's own kNN graph is approximate (exact
+ * costs N^2); `analyze --embedding` is always exact. */
+#define MAP_GRAPH_EXACT_MAX 200000
+
 /* The finished map, measured as `embview analyze --embedding` does: its
  * trustworthiness, continuity and neighbour recall (15 neighbours, on 2,000
  * sampled points above 5,000), and, with labels, which class overlaps it
  * shows that the input does not (artefacts) or hides.  Only for datasets
  * served with their analysis (the input's graph). */
-static int measure_map(sv_job *b, const ev_matrix *y, ev_error *err) {
+static int measure(sv_job *b, const ev_matrix *y, ev_error *err) {
   const sv_dataset *d = b->d;
   int64_t n = y->n_rows;
-  if (!d->graph || n < 32) return EV_OK;
-  char stage[64];
-  pthread_mutex_lock(&b->mu);
-  memcpy(stage, b->stage, sizeof stage);
-  pthread_mutex_unlock(&b->mu);
-  on_progress(b, "measuring the map", -1);
   const int32_t *codes = d->labels && !d->labels->n_missing ? d->labels->codes : NULL;
   ev_map_quality q;
   int rc = ev_map_quality_compute(d->ds->x, y, codes, 15, n <= 5000 ? 0 : 2000, 42, b->n_threads, &q, err);
@@ -137,6 +135,7 @@ static int measure_map(sv_job *b, const ev_matrix *y, ev_error *err) {
   if (!rc && d->overlap) {
     ev_knn_params kp = ev_knn_params_default();
     kp.k = d->graph->k;
+    kp.method = n <= MAP_GRAPH_EXACT_MAX ? EV_KNN_EXACT : EV_KNN_AUTO;
     kp.n_threads = b->n_threads;
     kp.progress = (ev_progress){on_progress, b};
     ev_knn_graph *gy = NULL;
@@ -149,9 +148,22 @@ static int measure_map(sv_job *b, const ev_matrix *y, ev_error *err) {
   b->quality = q;
   b->has_quality = 1;
   b->map_overlap = ov;
-  memcpy(b->stage, stage, sizeof stage); /* the projection's last stage again */
   pthread_mutex_unlock(&b->mu);
   return EV_OK;
+}
+
+static int measure_map(sv_job *b, const ev_matrix *y, ev_error *err) {
+  if (!b->d->graph || y->n_rows < 32) return EV_OK;
+  char stage[64];
+  pthread_mutex_lock(&b->mu);
+  memcpy(stage, b->stage, sizeof stage);
+  pthread_mutex_unlock(&b->mu);
+  on_progress(b, "measuring the map", -1);
+  int rc = measure(b, y, err);
+  pthread_mutex_lock(&b->mu);
+  memcpy(b->stage, stage, sizeof stage); /* the projection's last stage again */
+  pthread_mutex_unlock(&b->mu);
+  return rc;
 }
 
 static void *run_job(void *arg) {
@@ -326,14 +338,17 @@ static void status_json(const sv_job *b, char *buf, size_t len) {
   static const char *names[] = {"running", "done", "failed", "cancelled"};
   double secs = b->state == JOB_RUNNING ? now() - b->started : b->seconds;
   char kl[32] = "null", err[560] = "null", var[96] = "null", qual[256] = "null";
-  if (b->has_quality) {
+  if (b->has_quality) { /* NaN (no labels) and anything not finite as null: JSON has no NaN */
     const ev_map_quality *q = &b->quality;
-    char acc[32] = "null";
-    if (!isnan(q->knn_accuracy)) snprintf(acc, sizeof acc, "%.5f", q->knn_accuracy);
+    const double v[4] = {q->trustworthiness, q->continuity, q->knn_recall, q->knn_accuracy};
+    char f[4][32];
+    for (int t = 0; t < 4; t++)
+      if (isfinite(v[t])) snprintf(f[t], sizeof f[t], "%.6f", v[t]);
+      else snprintf(f[t], sizeof f[t], "null");
     snprintf(qual, sizeof qual,
-             "{\"k\": %d, \"sampled_points\": %lld, \"trustworthiness\": %.6f, \"continuity\": %.6f, "
-             "\"knn_recall\": %.6f, \"knn_accuracy\": %s}",
-             q->k, (long long)q->n_sampled, q->trustworthiness, q->continuity, q->knn_recall, acc);
+             "{\"k\": %d, \"sampled_points\": %lld, \"trustworthiness\": %s, \"continuity\": %s, "
+             "\"knn_recall\": %s, \"knn_accuracy\": %s}",
+             q->k, (long long)q->n_sampled, f[0], f[1], f[2], f[3]);
   }
   if (!strcmp(b->spec.method, "pca") && b->state == JOB_DONE) {
     int at = snprintf(var, sizeof var, "[");
@@ -341,7 +356,7 @@ static void status_json(const sv_job *b, char *buf, size_t len) {
       at += snprintf(var + at, sizeof var - (size_t)at, "%s%.5f", a ? ", " : "", b->variance[a]);
     snprintf(var + at, sizeof var - (size_t)at, "]");
   }
-  if (!isnan(b->kl)) snprintf(kl, sizeof kl, "%.5f", b->kl);
+  if (isfinite(b->kl)) snprintf(kl, sizeof kl, "%.5f", b->kl);
   if (b->error[0]) { /* messages are plain text; quotes and backslashes replaced */
     snprintf(err, sizeof err, "\"%s\"", b->error);
     for (char *p = err + 1; p[1]; p++)
