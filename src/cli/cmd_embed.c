@@ -27,7 +27,7 @@ static const char *help_text =
     "  --knn GRAPH.npz      a kNN graph saved by `embview knn` (else built here)\n"
     "  --knn-method M       auto (default), exact, approx\n"
     "  --metric M           distance for the kNN graph: euclidean (default), cosine; umap also ip\n"
-    "  --learning-rate R    tsne: default N / early exaggeration; umap: initial rate, default 1\n"
+    "  --learning-rate R    tsne: default N / the phase's exaggeration, at least 50; umap: initial rate, default 1\n"
     "  --reference X --reference-map Y\n"
     "                       place FILE's points into an existing map instead: X holds the map's\n"
     "                       vectors, Y its coordinates (Y's points stay put)\n"
