@@ -16,7 +16,6 @@ export const api = {
   thumbUrl: (d, i) => `/api/datasets/${d}/thumb?i=${i}`,
   submit: (d, params) => json(`/api/datasets/${d}/projections?${new URLSearchParams(params)}`, { method: 'POST' })
     .then((b) => b.job),
-  job: (j) => json(`/api/jobs/${j}`),
   // server-sent events: the job's status at each change until it ends
   events: (j) => new EventSource(`/api/jobs/${j}/events`),
   cancel: (j) => json(`/api/jobs/${j}/cancel`, { method: 'POST' }),

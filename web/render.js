@@ -119,7 +119,6 @@ export class Renderer {
     this.size = 3;
     this.view = { zoom: 1, cx: 0, cy: 0, yaw: 0.6, pitch: 0.4, dist: 3 };
     this.pickDirty = true;
-    this.frames = [];
     this.order = new Uint32Array(0); // the fixed shuffled order of the points
     this.drawOrder = this.order;     // draw position k holds point drawOrder[k]: the order, emphasised last
     this.nBack = 0;                  // drawOrder[0 .. nBack) are not emphasised
@@ -259,8 +258,6 @@ export class Renderer {
       this.gl.readPixels(0, 0, 1, 1, this.gl.RGBA, this.gl.UNSIGNED_BYTE, new Uint8Array(4));
       this.fullMs = performance.now() - t0;
     }
-    this.frames.push(performance.now() - t0);
-    if (this.frames.length > 120) this.frames.shift();
     this.pickDirty = true;
   }
 
