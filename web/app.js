@@ -176,6 +176,10 @@ async function runProjection(params) {
 }
 
 function showProgress(s) {
+  if (s.state === 'queued') { // the server computes a few jobs at once; the rest wait their turn
+    $('progress').textContent = `${s.method} ${s.dims}-D: waiting (${s.ahead} projection(s) ahead)`;
+    return;
+  }
   const it = s.iterations ? ` iteration ${s.iteration}/${s.iterations}` : '';
   const kl = s.kl !== null ? `, KL ${s.kl.toFixed(3)}` : '';
   $('progress').textContent = `${s.method} ${s.dims}-D: ${s.state}, ${s.stage}${it}${kl} (${s.seconds.toFixed(1)} s)`;
@@ -217,7 +221,7 @@ function follow(job, d, params) {
     const s = JSON.parse(e.data);
     showProgress(s);
     latest = Math.max(latest, s.version);
-    if (s.state !== 'running') {
+    if (s.state !== 'running' && s.state !== 'queued') {
       events.close(); // or the browser would reconnect
       final = s;
     }
@@ -740,6 +744,11 @@ function fail(e) {
 }
 
 async function main() {
+  const start = new URLSearchParams(location.search);
+  if (start.has('token')) { // the server keeps it as a cookie now: out of the address bar and history
+    start.delete('token');
+    history.replaceState(null, '', location.pathname + (start.toString() ? '?' + start.toString() : ''));
+  }
   wire();
   state.datasets = await api.datasets();
   const sel = $('dataset');

@@ -2,6 +2,7 @@
  * their analysis graph and analyses, and serve the viewer until Ctrl-C. */
 #include <getopt.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,14 +21,17 @@ static const char *help_text =
     "input.  Runs until Ctrl-C.\n"
     "\n"
     "options:\n"
-    "  --host ADDR          address to listen on (default 127.0.0.1); any other than\n"
-    "                       loopback needs the access token printed at start\n"
+    "  --host ADDR          address to listen on (default 127.0.0.1)\n"
     "  --port N             port (default 8080; 0 = any free port)\n"
     "  --open               open the viewer in the default browser\n"
     "  --sprite PNG         thumbnails from this sprite sheet ...\n"
     "  --sprite-cell WxH    ... cut into cells of this size\n"
     "  --no-analysis        skip the analysis graph, overlaps and suspects (faster start\n"
-    "                       on very large inputs; UMAP then builds its own graph)\n" CLI_COMMON_HELP;
+    "                       on very large inputs; UMAP then builds its own graph)\n"
+    "\n"
+    "Every request needs the access token in the printed address (a new random one\n"
+    "each start; EMBVIEW_TOKEN=... in the environment fixes it, 16+ characters).\n"
+    "Programs send it as the X-Embview-Token header.  See the README's security model.\n" CLI_COMMON_HELP;
 
 enum { OPT_HOST = 7000, OPT_PORT, OPT_OPEN, OPT_SPRITE, OPT_SPRITE_CELL, OPT_NO_ANALYSIS };
 
@@ -37,7 +41,37 @@ static void on_signal(int sig) {
   stop_flag = 1;
 }
 
-static int is_loopback(const char *h) { return !strcmp(h, "127.0.0.1") || !strcmp(h, "localhost") || !strcmp(h, "::1"); }
+/* The access token: EMBVIEW_TOKEN, or 128 random bits. */
+static int make_token(char *token, size_t len) {
+  const char *fixed = getenv("EMBVIEW_TOKEN");
+  if (fixed && *fixed) {
+    size_t n = strlen(fixed);
+    if (n < 16 || n >= len) return cli_fail(EXIT_USAGE, "EMBVIEW_TOKEN: expected 16 to %zu characters", len - 1);
+    for (size_t i = 0; i < n; i++)
+      if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~", fixed[i]))
+        return cli_fail(EXIT_USAGE, "EMBVIEW_TOKEN: only letters, digits and - . _ ~ (it goes into URLs and cookies)");
+    snprintf(token, len, "%s", fixed);
+    return EXIT_OK;
+  }
+  unsigned char raw[16];
+  FILE *f = fopen("/dev/urandom", "rb");
+  int ok = f && fread(raw, 1, sizeof raw, f) == sizeof raw;
+  if (f) fclose(f);
+  if (!ok) return cli_fail(EXIT_FAIL, "cannot read /dev/urandom for the access token");
+  for (int i = 0; i < 16; i++) snprintf(token + 2 * i, 3, "%02x", raw[i]);
+  return EXIT_OK;
+}
+
+/* Room for many connections: idle sockets must not starve the viewer. */
+static void raise_open_file_limit(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl)) return;
+  rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 8192 ? 8192 : rl.rlim_max;
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+    rl.rlim_cur = want;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
 
 static void free_dataset(sv_dataset *d) {
   if (!d) return;
@@ -61,6 +95,18 @@ static int prepare(const char *path, const char *tensor, const cli_common *c, co
   if (!d) return cli_fail(EXIT_FAIL, "out of memory");
   ev_error err = {0};
   int status = cli_load(path, &cc, &d->ds);
+  if (!status && d->ds->source.mapped) {
+    /* a mapped file that a training script rewrites in place (np.save
+     * truncates first) would turn the next read into SIGBUS: keep a copy */
+    ev_matrix *copy = NULL;
+    if (ev_matrix_clone(d->ds->x, &copy, &err)) {
+      status = cli_fail_ev(&err, EXIT_FAIL);
+    } else {
+      ev_matrix_free(d->ds->x);
+      d->ds->x = copy;
+      d->ds->source.mapped = 0;
+    }
+  }
   if (!status) {
     char name[512];
     const char *base = strrchr(path, '/');
@@ -178,20 +224,16 @@ int cmd_serve(int argc, char **argv) {
     ev_tb_logdir_free(l);
   }
   cli_progress_done();
-  char token[40] = "";
+  char token[128] = "";
   sv_server *srv = NULL;
   int bound = 0;
+  if (!status) status = make_token(token, sizeof token);
   if (!status) {
-    if (!is_loopback(host)) { /* a door to the network: require a secret on every request */
-      unsigned char raw[16];
-      FILE *f = fopen("/dev/urandom", "rb");
-      if (!f || fread(raw, 1, sizeof raw, f) != sizeof raw) status = cli_fail(EXIT_FAIL, "cannot read /dev/urandom");
-      if (f) fclose(f);
-      for (int i = 0; i < 16; i++) snprintf(token + 2 * i, 3, "%02x", raw[i]);
-    }
-  }
-  if (!status) {
-    sv_config cfg = {.host = host, .port = (int)port, .token = token[0] ? token : NULL, .n_threads = c.n_threads};
+    raise_open_file_limit();
+    /* EMBVIEW_STREAM_SECONDS: how long an event stream lasts (tests shorten it) */
+    const char *ss = getenv("EMBVIEW_STREAM_SECONDS");
+    sv_config cfg = {.host = host, .port = (int)port, .token = token, .n_threads = c.n_threads,
+                     .stream_seconds = ss ? atoi(ss) : 0};
     char msg[256];
     if (sv_start(&cfg, sets, n_sets, &srv, &bound, msg, sizeof msg)) status = cli_fail(EXIT_FAIL, "serve: %s", msg);
   }
@@ -200,7 +242,7 @@ int cmd_serve(int argc, char **argv) {
     const char *shown = !strcmp(host, "0.0.0.0") || !strcmp(host, "::") ? "THIS-MACHINE'S-ADDRESS" : host;
     if (strchr(shown, ':')) snprintf(url, sizeof url, "http://[%s]:%d/", shown, bound);
     else snprintf(url, sizeof url, "http://%s:%d/", shown, bound);
-    if (token[0]) snprintf(url + strlen(url), sizeof url - strlen(url), "?token=%s", token);
+    snprintf(url + strlen(url), sizeof url - strlen(url), "?token=%s", token);
     printf("embview serve: %d dataset(s) at %s\n(Ctrl-C to stop)\n", n_sets, url);
     fflush(stdout);
     if (open_browser && fork() == 0) {

@@ -18,73 +18,16 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "server/api.h"
+#include "server/sbuf.h"
 
 #define MAX_K 1000
 #define MAX_ITER 10000
-
-/* ---- a growable text buffer for JSON ---- */
-
-typedef struct sbuf {
-  char *p;
-  size_t len, cap;
-  int failed;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n) {
-  if (b->failed) return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + n + 1) cap *= 2;
-    char *q = realloc(b->p, cap);
-    if (!q) {
-      b->failed = 1;
-      return;
-    }
-    b->p = q;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = 0;
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...) {
-  char tmp[512];
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-  va_end(ap);
-  if (n > 0) sb_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-static void sb_str(sbuf *b, const char *s) { /* a JSON string */
-  sb_put(b, "\"", 1);
-  for (; s && *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\') {
-      char e[2] = {'\\', (char)ch};
-      sb_put(b, e, 2);
-    } else if (ch < 0x20) {
-      sb_printf(b, "\\u%04x", ch);
-    } else {
-      sb_put(b, s, 1);
-    }
-  }
-  sb_put(b, "\"", 1);
-}
-
-static void sb_num(sbuf *b, double v) {
-  if (isfinite(v)) sb_printf(b, "%.9g", v);
-  else sb_put(b, "null", 4);
-}
 
 /* ---- replies ---- */
 
@@ -120,9 +63,7 @@ static void reply_error(sv_reply *r, int status, const char *fmt, ...) {
 
 /* ---- parameters ---- */
 
-static const char *arg(const sv_request *q, const char *name) {
-  return MHD_lookup_connection_value(q->conn, MHD_GET_ARGUMENT_KIND, name);
-}
+static const char *arg(const sv_request *q, const char *name) { return sv_target_arg(q->target, name); }
 
 /* An integer parameter in [lo, hi]; *ok = 0 (and the reply set) when bad. */
 static long arg_long(const sv_request *q, sv_reply *r, const char *name, long def, long lo, long hi, int *ok) {
@@ -412,32 +353,29 @@ static void route_submit(sv_api *a, int id, sv_dataset *d, const sv_request *q, 
     for (int k = 0; k < 4; k++) {
       const char *v = arg(q, names[k]);
       if (!v || !*v || strlen(v) >= sizeof sp.search[k]) {
-        reply_error(r, 400, "parameter %s: a search (regular expression) of up to %zu characters is required",
+        reply_error(r, 400, "parameter %s: a search (text, or /regular expression/) of up to %zu characters is required",
                     names[k], sizeof sp.search[k] - 1);
         return;
       }
       snprintf(sp.search[k], sizeof sp.search[k], "%s", v);
     }
-    /* checked here, so that a bad search is a 400 and not a failed job */
-    double *axis = malloc((size_t)d->ds->x->n_cols * sizeof *axis);
-    int64_t c1, c2;
+    /* compiled here, so that a bad search is a 400; matching runs in the job, off the HTTP workers */
     char msg[256];
-    for (int k = 0; axis && k < 2; k++)
-      if (sv_custom_axis(d, sp.column, sp.search[2 * k], sp.search[2 * k + 1], axis, &c1, &c2, msg, sizeof msg)) {
-        free(axis);
-        reply_error(r, 400, "%s", msg);
+    for (int k = 0; k < 4; k++)
+      if (sv_custom_check(sp.search[k], msg, sizeof msg)) {
+        reply_error(r, 400, "parameter %s: %s", names[k], msg);
         return;
       }
-    free(axis);
   }
   if (!strcmp(m, "tsne") && n < 4) {
     reply_error(r, 400, "t-SNE needs at least 4 points");
     return;
   }
   char msg[256];
-  int job = sv_jobs_submit(a->jobs, d, &sp, msg, sizeof msg);
+  int status = 503;
+  int job = sv_jobs_submit(a->jobs, d, &sp, q->client, &status, msg, sizeof msg);
   if (job < 0) {
-    reply_error(r, 503, "%s", msg);
+    reply_error(r, status, "%s", msg);
     return;
   }
   sbuf b = {0};
@@ -447,18 +385,18 @@ static void route_submit(sv_api *a, int id, sv_dataset *d, const sv_request *q, 
 
 static void route_job(sv_api *a, int job, const char *rest, const sv_request *q, sv_reply *r) {
   if (!*rest && !q->post) {
-    char buf[2048];
-    if (sv_jobs_status_json(a->jobs, job, buf, sizeof buf)) {
+    sbuf b = {0};
+    if (sv_jobs_status_json(a->jobs, job, &b)) {
+      sb_free(&b);
       reply_error(r, 404, "no job %d", job);
       return;
     }
-    sbuf b = {0};
-    sb_put(&b, buf, strlen(buf));
     sb_put(&b, "\n", 1);
     reply_json(r, &b);
   } else if (!strcmp(rest, "/events") && !q->post) {
-    char buf[2048];
-    if (sv_jobs_status_json(a->jobs, job, buf, sizeof buf)) {
+    sv_job *b = sv_jobs_get(a->jobs, job);
+    sv_jobs_put(a->jobs, b);
+    if (!b) {
       reply_error(r, 404, "no job %d", job);
       return;
     }
@@ -481,18 +419,19 @@ static void route_job(sv_api *a, int job, const char *rest, const sv_request *q,
     snprintf(r->extra2_name, sizeof r->extra2_name, "X-Embview-Version");
     snprintf(r->extra2_value, sizeof r->extra2_value, "%d", version);
   } else if (!strcmp(rest, "/overlap") && !q->post) {
-    int ds;
-    const ev_overlap *o = sv_jobs_map_overlap(a->jobs, job, &ds);
+    sv_job *b = sv_jobs_get(a->jobs, job);
+    const ev_overlap *o = b ? sv_job_map_overlap(b) : NULL;
     if (!o) {
-      reply_error(r, 404, ds < 0 ? "no job %d" : "job %d: no overlap on its map (running, or no labels and analysis)",
-                  job);
+      sv_jobs_put(a->jobs, b);
+      reply_error(r, 404, !b ? "no job %d" : "job %d: no overlap on its map (running, or no labels and analysis)", job);
       return;
     }
-    sbuf b = {0};
-    sb_printf(&b, "{\"job\": %d, \"k\": %d, ", job, o->k);
-    pairs_json(&b, a->datasets[ds]->labels, o, 1);
-    sb_put(&b, "}\n", 2);
-    reply_json(r, &b);
+    sbuf out = {0};
+    sb_printf(&out, "{\"job\": %d, \"k\": %d, ", job, o->k);
+    pairs_json(&out, a->datasets[sv_job_dataset(b)]->labels, o, 1);
+    sv_jobs_put(a->jobs, b);
+    sb_put(&out, "}\n", 2);
+    reply_json(r, &out);
   } else if (!strcmp(rest, "/cancel") && q->post) {
     if (sv_jobs_cancel(a->jobs, job)) {
       reply_error(r, 404, "no job %d", job);
@@ -543,11 +482,10 @@ void sv_api_handle(sv_api *a, const sv_request *q, sv_reply *r) {
   }
 }
 
-int sv_api_init(sv_api *a, sv_dataset *const *datasets, int n, int n_threads) {
+int sv_api_init(sv_api *a, sv_dataset *const *datasets, int n, const sv_jobs_config *jobs) {
   a->datasets = datasets;
   a->n_datasets = n;
-  a->n_threads = n_threads;
-  a->jobs = sv_jobs_new(n_threads);
+  a->jobs = sv_jobs_new(jobs);
   return a->jobs ? 0 : -1;
 }
 

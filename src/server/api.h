@@ -1,23 +1,23 @@
 /* api.h — the viewer's API routes (api.c), independent of the HTTP plumbing
- * in http.c except for reading query parameters. */
+ * in http.c: a parsed request in, a reply out (so the routes can be fuzzed
+ * without a socket). */
 #ifndef EV_SERVER_API_H
 #define EV_SERVER_API_H
 
+#include "server/request.h"
 #include "server/server.h"
-
-struct MHD_Connection;
 
 typedef struct sv_api {
   sv_dataset *const *datasets;
   int n_datasets;
   sv_jobs *jobs;
-  int n_threads;
 } sv_api;
 
 typedef struct sv_request {
-  struct MHD_Connection *conn;
-  const char *url;
+  const sv_target *target;  /* the decoded path and query */
+  const char *url;          /* the path, for messages */
   int post;
+  const char *client;       /* who asks (an address): per-client limits */
 } sv_request;
 
 typedef struct sv_reply {
@@ -31,7 +31,7 @@ typedef struct sv_reply {
   int stream_job;          /* > 0: answer with job stream_job - 1's event stream instead of a body */
 } sv_reply;
 
-int sv_api_init(sv_api *a, sv_dataset *const *datasets, int n, int n_threads);
+int sv_api_init(sv_api *a, sv_dataset *const *datasets, int n, const sv_jobs_config *jobs);
 void sv_api_free(sv_api *a);
 void sv_api_handle(sv_api *a, const sv_request *q, sv_reply *rep);
 

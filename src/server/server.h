@@ -3,10 +3,13 @@
  *
  * The server owns a list of datasets (each loaded input: vectors, metadata,
  * thumbnails, the analysis graph and its results) and a job table of
- * projections that run on their own threads.  Security: loopback by
- * default; any other host needs the access token on every request; the Host
- * header must name this server (DNS rebinding); only built-in assets and API
- * routes exist; request sizes and parameters are bounded. */
+ * projections that run from a bounded queue.  Security (the README's
+ * "Security model"): loopback by default; every request carries the access
+ * token (the printed URL's, kept as an HttpOnly SameSite=Strict cookie, or a
+ * header); state changes come only from the viewer's own origin; on loopback
+ * the Host header must name this server (DNS rebinding); only built-in
+ * assets and API routes exist; request sizes, parameters, jobs, event
+ * streams and searches are bounded. */
 #ifndef EV_SERVER_H
 #define EV_SERVER_H
 
@@ -31,8 +34,9 @@ typedef struct sv_dataset {
 typedef struct sv_config {
   const char *host;         /* "127.0.0.1" default */
   int port;                 /* 0: any free port */
-  const char *token;        /* NULL: none needed (loopback only) */
+  const char *token;        /* the access secret every request must carry (cookie or header) */
   int n_threads;            /* compute threads per job (0 = all) */
+  int stream_seconds;       /* an event stream ends after this long (the browser reconnects); 0 = 300 */
 } sv_config;
 
 typedef struct sv_server sv_server;
@@ -47,11 +51,25 @@ void sv_stop(sv_server *s);
 
 /* ---- pieces shared by the server's files ---- */
 
-typedef struct sv_job sv_job;
+/* Projection jobs (jobs.c).  Jobs wait in a queue and at most max_running
+ * compute at once (each with all its threads); a client (an address) may
+ * have at most max_per_client jobs waiting or running, and the server
+ * max_active.  Ended jobs (done, failed, cancelled) stay for the viewer to
+ * fetch and for the cache, least recently used first out, within keep_bytes
+ * of coordinates and keep_jobs jobs.  Ids only grow: an evicted job's id
+ * answers 404. */
+typedef struct sv_jobs_config {
+  int n_threads;            /* compute threads per job (0 = all) */
+  int max_running;          /* default 2 */
+  int max_active;           /* waiting + running, all clients: default 16 */
+  int max_per_client;       /* waiting + running, one client: default 4 */
+  size_t keep_bytes;        /* ended jobs' coordinates: default 256 MB */
+  int keep_jobs;            /* ended jobs kept: default 32 */
+} sv_jobs_config;
 
-/* Projection jobs (jobs.c). */
+typedef struct sv_job sv_job;
 typedef struct sv_jobs sv_jobs;
-sv_jobs *sv_jobs_new(int n_threads);
+sv_jobs *sv_jobs_new(const sv_jobs_config *cfg);
 void sv_jobs_free(sv_jobs *j); /* cancels and joins */
 
 typedef struct sv_job_spec {
@@ -64,31 +82,43 @@ typedef struct sv_job_spec {
   double min_dist;          /* UMAP */
   int components[3];        /* PCA: the principal components (1-based) on the axes */
   int column;               /* custom: the metadata column the searches match */
-  char search[4][128];      /* custom: x from [0] to [1], y from [2] to [3] (regular expressions) */
+  char search[4][128];      /* custom: x from [0] to [1], y from [2] to [3] (search.h's searches) */
   uint64_t seed;
 } sv_job_spec;
 
-/* Start (or find, when the same spec ran before) a job; its id. -1 with msg
- * on failure. */
-int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, char *msg, size_t msg_len);
-/* Status as JSON into buf; 0, or -1 when there is no such job. */
-int sv_jobs_status_json(sv_jobs *j, int id, char *buf, size_t len);
-/* A copy of the job's latest coordinates (malloc'd, n x dims floats). */
+/* Queue (or find, when the same spec is queued, running or done) a job; its
+ * id.  -1 with *status (429: the client's or the server's queue is full; 503)
+ * and a message on failure.  `client` names who asked (an address). */
+int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, const char *client, int *status, char *msg,
+                   size_t msg_len);
+/* Status as JSON into b; 0, or -1 when there is no such job. */
+struct sbuf;
+int sv_jobs_status_json(sv_jobs *j, int id, struct sbuf *b);
+/* A copy of the job's latest coordinates (malloc'd, n x dims floats; n = 0
+ * before the first publication). */
 int sv_jobs_coords(sv_jobs *j, int id, float **coords, int64_t *n, int *dims, int *version);
 int sv_jobs_cancel(sv_jobs *j, int id);
-/* A finished job's class overlap with the map's verdicts (owned by the job,
- * unchanging); NULL while it runs or without one.  *dataset: the job's
- * dataset, -1 when there is no such job. */
-const ev_overlap *sv_jobs_map_overlap(sv_jobs *j, int id, int *dataset);
+/* A reference to a job (NULL when there is none), valid until sv_jobs_put. */
+sv_job *sv_jobs_get(sv_jobs *j, int id);
+void sv_jobs_put(sv_jobs *j, sv_job *b);
+/* A finished job's class overlap with the map's verdicts (unchanging once
+ * done); NULL while it runs or without one. */
+const ev_overlap *sv_job_map_overlap(sv_job *b);
+int sv_job_dataset(const sv_job *b);
+/* Jobs computing now (for tests and the load benchmark's log). */
+int sv_jobs_running(sv_jobs *j);
 
 /* Following a job as it runs (the viewer's server-sent events stream).  A
  * waiter is one stream's place in its job's queue: `suspend` parks the
  * stream, `wake` resumes it; both are called with the job's lock held, so a
- * change cannot slip between "nothing new" and parking. */
+ * change cannot slip between "nothing new" and parking.  A waiter parked
+ * past its deadline is woken with `expired` set. */
 typedef struct sv_waiter {
   void (*suspend)(void *user);
   void (*wake)(void *user);
   void *user;
+  double deadline;          /* CLOCK_MONOTONIC seconds */
+  int expired;
   struct sv_waiter *next;   /* the job's queue; jobs.c's while parked */
 } sv_waiter;
 
@@ -97,17 +127,22 @@ enum { SV_EVENT_NONE = 0, SV_EVENT_READY = 1, SV_EVENT_END = 2 };
  * SV_EVENT_READY, with *tick advanced (start it at 0) and *last set when the job has
  * ended.  SV_EVENT_NONE: nothing new; the waiter is parked and will be
  * woken once at the next change.  SV_EVENT_END: the job's last status has
- * been sent, or the server is closing.  -1: no such job. */
-int sv_jobs_next_event(sv_jobs *j, int id, unsigned *tick, int *last, char *buf, size_t len, sv_waiter *w);
+ * been sent, the waiter expired, or the server is closing.  -1: no such job. */
+int sv_jobs_next_event(sv_jobs *j, int id, unsigned *tick, int *last, struct sbuf *b, sv_waiter *w);
 /* Wake every parked stream and park no more (before the HTTP side stops). */
 void sv_jobs_close_streams(sv_jobs *j);
+/* Wake the parked streams whose deadline is before `now` (they then end). */
+void sv_jobs_expire_streams(sv_jobs *j, double now);
+double sv_now(void); /* CLOCK_MONOTONIC seconds */
 
 /* Custom projection (TensorBoard's): axis = mean of the rows whose column
- * value matches `to` minus the mean of those matching `from`.  Rows that
- * match: 1 = this regex (POSIX extended, case-insensitive) matches; counts
- * into n_from / n_to.  0, or -1 with msg (a bad regex, no match). */
-int sv_custom_axis(const sv_dataset *d, int column, const char *from, const char *to, double *axis, int64_t *n_from,
-                   int64_t *n_to, char *msg, size_t msg_len);
+ * value matches `to` minus the mean of those matching `from` (searches as in
+ * search.h); counts into n_from / n_to.  Stops when *cancel is set (1) or
+ * after a deadline.  0, or -1 with msg (no match, a search over its limits). */
+int sv_custom_axis(const sv_dataset *d, int column, const char *from, const char *to, const volatile int *cancel,
+                   double *axis, int64_t *n_from, int64_t *n_to, char *msg, size_t msg_len);
+/* Whether a search compiles (cheap: for checking a request). */
+int sv_custom_check(const char *search, char *msg, size_t msg_len);
 
 /* Built-in assets (assets.c, generated from web/). */
 typedef struct sv_asset {

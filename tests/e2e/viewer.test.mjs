@@ -254,10 +254,10 @@ try {
 
   // a custom projection: x from the 4s to the 9s, y from the 3s to the 5s
   await page.selectOption('#method', 'custom');
-  await page.fill('#custom-left', '^4$');
-  await page.fill('#custom-right', '^9$');
-  await page.fill('#custom-down', '^3$');
-  await page.fill('#custom-up', '^5$');
+  await page.fill('#custom-left', '/^4$/');
+  await page.fill('#custom-right', '/^9$/');
+  await page.fill('#custom-down', '/^3$/');
+  await page.fill('#custom-up', '/^5$/');
   await page.click('#run');
   // the progress line says "done" before the coordinates arrive: wait for the coordinates themselves
   await waitFor(page, () => window.embview.coords && window.embview.coords.method === 'custom', null, 60000)
@@ -290,7 +290,7 @@ try {
     .replace(/metadata_path: "[^"]*"/, `metadata_path: "${path.resolve(meta)}"`));
   const { p: server2, url: url2 } = await serve([logdir]);
   const page2 = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page2.goto(`${url2}?view=2,0.1,-0.2,0.6,0.4`); // a shared link's camera
+  await page2.goto(`${url2}&view=2,0.1,-0.2,0.6,0.4`); // a shared link's camera (the printed URL has ?token=)
   await waitFor(page2, () => window.embview && window.embview.jobVersion >= 1 && window.embview.renderer.n === 10000);
   const cam = await page2.evaluate(() => window.embview.renderer.view);
   check(cam.zoom === 2 && cam.cx === 0.1 && cam.cy === -0.2, `the link's camera is restored (${JSON.stringify(cam)})`);

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """API tests against a running `embview serve`: every route, bad parameters
-(4xx with a message), the Host-header check, the access token off loopback,
-path traversal and malformed requests (the server must survive them all).
+(4xx with a message), the Host-header check, the access token, path
+traversal and malformed requests (the server must survive them all).  The
+hostile-client checks (cross-origin requests, catastrophic searches, job
+floods, idle sockets, rewritten inputs) are in test_security.py.
 
 usage: test_api.py EMBVIEW DATA_DIR OUT_DIR"""
 import json
@@ -35,7 +37,12 @@ def start(args):
         sys.exit("serve did not start: " + line + p.stderr.read())
     url = line.split(" at ")[1].strip()
     p.stdout.readline()
+    global TOKEN
+    TOKEN = url.split("token=")[1]
     return p, url
+
+
+TOKEN = ""
 
 
 def raw(port, request, host="127.0.0.1", timeout=30):
@@ -59,14 +66,17 @@ def raw(port, request, host="127.0.0.1", timeout=30):
     return int(head.split()[1]), body
 
 
-def get(port, path, method="GET", host=None, headers=""):
+def get(port, path, method="GET", host=None, headers="", token=True):
     h = host if host is not None else f"127.0.0.1:{port}"
+    if token:  # as a program sends it (the viewer's pages send the cookie)
+        headers = f"X-Embview-Token: {TOKEN}\r\n" + headers
     return raw(port, f"{method} {path} HTTP/1.1\r\nHost: {h}\r\nConnection: close\r\n{headers}\r\n".encode())
 
 
 def open_events(port, job):
     s = socket.create_connection(("127.0.0.1", port), timeout=120)
-    s.sendall(f"GET /api/jobs/{job}/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
+    s.sendall(f"GET /api/jobs/{job}/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Embview-Token: {TOKEN}\r\n"
+              f"Connection: close\r\n\r\n".encode())
     return s
 
 
@@ -106,6 +116,10 @@ try:
     # the page and its files, built into the binary
     st, body = get(port, "/")
     check(st == 200 and b"<canvas" in body, "GET / serves the viewer")
+    st, body = get(port, "/", token=False)
+    check(st == 401 and b"access token" in body and b"<canvas" not in body, "GET / without the token: a page that says why")
+    st, body = get(port, "/?token=" + TOKEN, token=False)
+    check(st == 200 and b"<canvas" in body, "GET /?token=... (the printed address) serves the viewer")
     for f in ["app.js", "api.js", "render.js", "style.css"]:
         st, body = get(port, "/static/" + f)
         check(st == 200 and len(body) > 100, f"GET /static/{f}")
@@ -154,7 +168,7 @@ try:
     check(st == 200 and j["job"] >= 0, "POST a PCA projection")
     for _ in range(100):
         st, s = jget(port, f"/api/jobs/{j['job']}")
-        if s["state"] != "running":
+        if s["state"] not in ("queued", "running"):
             break
         time.sleep(0.1)
     check(s["state"] == "done" and s["version"] >= 1, "the PCA job finishes")
@@ -168,7 +182,7 @@ try:
     st, j3 = jget(port, "/api/datasets/0/projections?method=pca&dims=2&components=2,3", "POST")
     for _ in range(100):
         st, s3 = jget(port, f"/api/jobs/{j3['job']}")
-        if s3["state"] != "running":
+        if s3["state"] not in ("queued", "running"):
             break
         time.sleep(0.1)
     st, body = get(port, f"/api/jobs/{j3['job']}/coords")
@@ -177,10 +191,10 @@ try:
     check(j3["job"] != j["job"] and s3["state"] == "done" and corr > 0.999 and abs(s3["variance"][0] - s["variance"][1]) < 1e-4,
           f"components=2,3 puts PC2 on the first axis (|r| = {corr:.5f})")
     # a custom projection: x from the mean 4 to the mean 9, y from the mean 3 to the mean 5
-    st, cj = jget(port, "/api/datasets/0/projections?method=custom&left=%5E4%24&right=%5E9%24&down=%5E3%24&up=%5E5%24", "POST")
+    st, cj = jget(port, "/api/datasets/0/projections?method=custom&left=%2F%5E4%24%2F&right=%2F%5E9%24%2F&down=%2F%5E3%24%2F&up=%2F%5E5%24%2F", "POST")
     for _ in range(100):
         st, cs = jget(port, f"/api/jobs/{cj['job']}")
-        if cs["state"] != "running":
+        if cs["state"] not in ("queued", "running"):
             break
         time.sleep(0.1)
     st, body = get(port, f"/api/jobs/{cj['job']}/coords")
@@ -194,7 +208,7 @@ try:
     st, c = jget(port, f"/api/jobs/{t['job']}/cancel", "POST")
     for _ in range(200):
         st, s = jget(port, f"/api/jobs/{t['job']}")
-        if s["state"] != "running":
+        if s["state"] not in ("queued", "running"):
             break
         time.sleep(0.1)
     check(s["state"] == "cancelled", "a t-SNE job can be cancelled")
@@ -205,7 +219,7 @@ try:
     vers = [e["version"] for e in ev]
     check(" 200 " in head.split("\r\n")[0] and "text/event-stream" in head and len(ev) >= 10
           and its == sorted(its) and vers == sorted(vers) and len(set(vers)) >= 10 and ev[-1]["state"] == "done"
-          and all(e["state"] == "running" for e in ev[:-1]),
+          and all(e["state"] in ("queued", "running") for e in ev[:-1]),
           f"events: {len(ev)} statuses in order ({len(set(vers))} map versions), the last 'done', then the stream ends")
     # the finished map is measured as `embview analyze --embedding` measures it
     q = ev[-1]["quality"]
@@ -272,8 +286,10 @@ try:
         ("/api/datasets/0/projections?method=pca&components=1,2,3", "POST", 400, "components"),
         ("/api/datasets/0/projections?method=pca&components=1,x", "POST", 400, "components"),
         ("/api/datasets/0/projections?method=custom&left=4&right=9&down=3", "POST", 400, "parameter up"),
-        ("/api/datasets/0/projections?method=custom&left=4&right=nothing&down=3&up=5", "POST", 400, "matches"),
-        ("/api/datasets/0/projections?method=custom&left=(&right=9&down=3&up=5", "POST", 400, "search"),
+        ("/api/datasets/0/projections?method=custom&left=/(/&right=9&down=3&up=5", "POST", 400, "search"),
+        ("/api/datasets/0/neighbors?i=1&i=2", "GET", 400, "twice"),
+        ("/api/datasets/0/neighbors?i=%zz", "GET", 400, "escape"),
+        ("/api/datasets/0/neighbors?i=1%00", "GET", 400, "escape"),
         ("/api/datasets/0/projections?method=custom&left=4&right=9&down=3&up=5&column=nope", "POST", 400, "column"),
         ("/api/datasets/5/metadata", "GET", 404, "no dataset"),
         ("/api/jobs/999", "GET", 404, "no job"),
@@ -329,29 +345,41 @@ check(not gone, "clients that went away leave nothing in the terminal" + (f" ({g
 for k in open_streams:
     k.close()
 
-# off loopback: the token is needed on every request
-server, url = start([images, "--host", "0.0.0.0"])
-port = int(url.split(":")[2].split("/")[0])
-token = url.split("token=")[1] if "token=" in url else ""
-try:
-    check(len(token) == 32, "a non-loopback host prints an access token")
-    st, body = get(port, "/api/datasets", host=f"0.0.0.0:{port}")
-    check(st in (401, 403), f"no token: refused ({st})")
-    st, body = get(port, "/api/datasets?token=" + "0" * 32, host=f"0.0.0.0:{port}")
-    check(st in (401, 403), "a wrong token: refused")
-    st, body = get(port, "/api/datasets?token=" + token, host=f"0.0.0.0:{port}")
-    check(st == 200, "the right token: served")
-    st, body = get(port, "/api/datasets", host=f"0.0.0.0:{port}", headers=f"Cookie: embview_token={token}\r\n")
-    check(st == 200, "the token's cookie: served")
-    st, body = get(port, "/api/datasets", host=f"0.0.0.0:{port}", headers=f"X-Embview-Token: {token[:-1]}\r\n")
-    check(st == 401, "a token one character short: refused")
-    st, body = get(port, "/api/datasets?token=" + token, host=f"my-machine.example:{port}")
-    check(st == 200, "with the token, any name of the machine works (the token guards off loopback)")
-    st, body = get(port, "/?token=" + token, host=f"0.0.0.0:{port}")
-    check(st == 200, "the page with the token in its URL")
-finally:
-    server.terminate()
-    server.wait(20)
+# the token, on loopback as off it: needed on every request, from the header or the page's cookie;
+# in the query string only on the page itself (URLs end up in histories and logs)
+for host_arg in ["127.0.0.1", "0.0.0.0"]:
+    server, url = start([images, "--host", host_arg])
+    port = int(url.split(":")[2].split("/")[0])
+    token, hdr = TOKEN, f"{host_arg}:{port}"
+    try:
+        check(len(token) == 32 and url.endswith("/?token=" + token), f"--host {host_arg}: the printed address carries a 128-bit token")
+        st, body = get(port, "/api/datasets", host=hdr, token=False)
+        check(st == 401 and b"access token" in body, f"--host {host_arg}: no token: refused ({st})")
+        st, body = get(port, "/api/datasets", host=hdr, headers=f"X-Embview-Token: {'0' * 32}\r\n", token=False)
+        check(st == 401, f"--host {host_arg}: a wrong token: refused")
+        st, body = get(port, "/api/datasets?token=" + token, host=hdr, token=False)
+        check(st == 401, f"--host {host_arg}: the token in an API query string: refused")
+        st, body = get(port, "/api/datasets", host=hdr, headers=f"Cookie: embview_token_{port}={token}\r\n", token=False)
+        check(st == 200, f"--host {host_arg}: the token's cookie: served")
+        st, body = get(port, "/api/datasets", host=hdr, headers=f"Cookie: embview_token_1={token}\r\n", token=False)
+        check(st == 401, f"--host {host_arg}: another port's cookie: refused")
+        st, body = get(port, "/api/datasets", host=hdr, headers=f"X-Embview-Token: {token[:-1]}\r\n", token=False)
+        check(st == 401, f"--host {host_arg}: a token one character short: refused")
+        st, body = raw(port, f"GET /?token={token} HTTP/1.1\r\nHost: {hdr}\r\nConnection: close\r\n\r\n".encode())
+        check(st == 200 and b"<canvas" in body, f"--host {host_arg}: the page with the token in its URL")
+        s_ = socket.create_connection(("127.0.0.1", port))
+        s_.sendall(f"GET /?token={token} HTTP/1.1\r\nHost: {hdr}\r\nConnection: close\r\n\r\n".encode())
+        head = s_.recv(4096).split(b"\r\n\r\n")[0].decode()
+        s_.close()
+        check(f"Set-Cookie: embview_token_{port}={token}; HttpOnly; SameSite=Strict; Path=/" in head
+              and "Referrer-Policy: no-referrer" in head,
+              f"--host {host_arg}: the page keeps the token as an HttpOnly SameSite=Strict cookie, no referrer")
+        if host_arg != "127.0.0.1":
+            st, body = get(port, "/api/datasets", host=f"my-machine.example:{port}")
+            check(st == 200, "off loopback, with the token any name of the machine works (the token guards)")
+    finally:
+        server.terminate()
+        server.wait(20)
 
 if failures:
     sys.exit(f"{len(failures)} check(s) failed")
