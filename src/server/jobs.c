@@ -141,7 +141,8 @@ sv_jobs *sv_jobs_new(const sv_jobs_config *cfg) {
   sv_jobs *j = calloc(1, sizeof *j);
   if (!j) return NULL;
   j->cfg = *cfg;
-  if (j->cfg.max_running <= 0) j->cfg.max_running = 2;
+  int no_runners = j->cfg.max_running < 0; /* a queue that never runs: the request fuzzer's */
+  if (j->cfg.max_running == 0) j->cfg.max_running = 2;
   if (j->cfg.max_running > MAX_RUNNERS) j->cfg.max_running = MAX_RUNNERS;
   if (j->cfg.max_active <= 0) j->cfg.max_active = 16;
   if (j->cfg.max_per_client <= 0) j->cfg.max_per_client = 4;
@@ -149,11 +150,11 @@ sv_jobs *sv_jobs_new(const sv_jobs_config *cfg) {
   if (j->cfg.keep_jobs <= 0) j->cfg.keep_jobs = 32;
   pthread_mutex_init(&j->mu, NULL);
   pthread_cond_init(&j->work, NULL);
-  for (int r = 0; r < j->cfg.max_running; r++) {
+  for (int r = 0; r < j->cfg.max_running && !no_runners; r++) {
     if (pthread_create(&j->runners[r], NULL, runner, j)) break;
     j->n_runners++;
   }
-  if (!j->n_runners) {
+  if (!j->n_runners && !no_runners) {
     sv_jobs_free(j);
     return NULL;
   }

@@ -60,7 +60,7 @@ void sv_stop(sv_server *s);
  * answers 404. */
 typedef struct sv_jobs_config {
   int n_threads;            /* compute threads per job (0 = all) */
-  int max_running;          /* default 2 */
+  int max_running;          /* default (0) 2; < 0: none run (a queue for tests) */
   int max_active;           /* waiting + running, all clients: default 16 */
   int max_per_client;       /* waiting + running, one client: default 4 */
   size_t keep_bytes;        /* ended jobs' coordinates: default 256 MB */
