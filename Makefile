@@ -55,6 +55,7 @@ bench: build
 	@bench/run_umap.sh $(BUILD)
 	@bench/run_analyze.sh $(BUILD)
 	@bench/run_serve.sh $(BUILD)
+	@bench/run_serve_hostile.sh $(BUILD)
 	@bench/run_viewer.sh $(BUILD)
 
 clean:
