@@ -14,13 +14,15 @@ mkdir -p "$out"
 threads=${THREADS:-2}
 export OMP_NUM_THREADS=$threads
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; server threads: $threads"
+export EMBVIEW_TOKEN=benchtoken-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 "$build/embview" serve data/mnist10k-images-idx3-ubyte.gz --labels data/mnist10k-labels-idx1-ubyte.gz \
   --port 0 --quiet > "$out/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q http "$out/serve.log" && break; sleep 0.2; done
-url=$(sed -n 's/.* at \(http[^ ]*\).*/\1/p' "$out/serve.log")
-job=$(curl -s -X POST "${url}api/datasets/0/projections?method=pca&dims=2" | sed 's/[^0-9]//g')
+url=$(sed -n 's/.* at \(http[^ ?]*\).*/\1/p' "$out/serve.log")
+job=$(curl -s -X POST -H "X-Embview-Token: $EMBVIEW_TOKEN" "${url}api/datasets/0/projections?method=pca&dims=2" |
+  sed 's/[^0-9]//g')
 sleep 2
 rss() { awk '/^'"$1"':/ {print $2 / 1024}' /proc/$pid/status; }
 echo "server RSS at start: $(rss VmRSS) MB"
@@ -45,6 +47,6 @@ print("| %s | %.0f | %.2f | %.2f | %s | %s |" % (sys.argv[2], rps, ms("50%"), ms
 PY
 }
 run neighbors -s bench/wrk_neighbors.lua "$url"
-run coords "${url}api/jobs/$job/coords"
+run coords -H "X-Embview-Token: $EMBVIEW_TOKEN" "${url}api/jobs/$job/coords"
 echo
 echo "server RSS after: $(rss VmRSS) MB, peak $(rss VmHWM) MB"

@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "server/jobs_internal.h"
 #include "server/sbuf.h"
@@ -111,6 +114,9 @@ static sv_job *next_queued(sv_jobs *j) {
 
 static void *runner(void *arg) {
   sv_jobs *j = arg;
+  /* Projections yield to requests: a lower priority for this thread and the
+   * OpenMP/BLAS threads it starts (Linux's nice is per thread, inherited). */
+  setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
   pthread_mutex_lock(&j->mu);
   for (;;) {
     sv_job *b = NULL;
