@@ -57,6 +57,7 @@ bench: build
 	@bench/run_serve.sh $(BUILD)
 	@bench/run_serve_hostile.sh $(BUILD)
 	@bench/run_viewer.sh $(BUILD)
+	@bench/run_hostile_readers.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-clang build-noomp

@@ -315,6 +315,17 @@ TEST(npy_bad_magic_and_headers) {
   ASSERT_REJECTS(R_NPY, p, -1, EV_EFORMAT, "shape is too large");
   p = make_npy("corrupt_shape.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 784), }\n", 16);
   ASSERT_REJECTS(R_NPY, p, -1, EV_EFORMAT, "holds 16 bytes of data (truncated?)");
+  /* no data, yet rows too large to address (export would write a config
+   * its own reader refuses) */
+  p = make_npy("corrupt_shape0.npy", 1,
+               "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4611686018427387904), }\n", 0);
+  ASSERT_REJECTS(R_NPY, p, -1, EV_ERANGE, "a row of 4611686018427387904 values is too large to address");
+  ASSERT_REJECTS(R_LOAD, p, -1, EV_ERANGE, "shape (0, 4611686018427387904)");
+  ASSERT_REJECTS(R_LABELS, p, -1, EV_ERANGE, "too large to address");
+  static const unsigned char idx0[] = {0, 0, 0x0d, 5, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0,
+                                       0, 1, 0, 0, 0, 1, 0, 0};
+  p = test_write_file("corrupt_shape0.idx", idx0, sizeof idx0);
+  ASSERT_REJECTS(R_IDX, p, -1, EV_ERANGE, "more than 2^63 values");
   p = make_npy("corrupt_shape.npy", 1, "{'descr': '|u1', 'fortran_order': False, 'shape': (99999999999999999999999, 2), }\n", 16);
   ASSERT_REJECTS(R_NPY, p, -1, EV_EFORMAT, "shape value too large");
   p = make_npy("corrupt_shape.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), }\n", 24);

@@ -6,6 +6,7 @@
  * values: that row is the column name, with a note.  Anything else is
  * EV_EMISMATCH naming both counts.
  */
+#include "core/internal.h"
 #include "io_fixtures.h"
 
 #define SUBWORD_META EV_SHARED_DIR "/fixtures/standalone-subword-vecs/meta.tsv"
@@ -13,6 +14,42 @@
 
 static const char *write_text(const char *name, const char *text) {
   return test_write_file(name, text, strlen(text));
+}
+
+/* 4,096 columns over 30,000 one-byte rows (80 KB).  Before: n_rows x n_cols
+ * cell pointers in the reader and an offset per cell in every column, 2 GB
+ * for 80 KB.  Now storage follows the cells present: a column with a value
+ * in most rows has an offset per row, a mostly empty one only its values.
+ * Also checked: the rows are split once (two passes), not once per column. */
+TEST(meta_wide_header_short_rows_bounded) {
+  enum { COLS = 4096, ROWS = 30000 };
+  size_t cap = (size_t)COLS * 8 + (size_t)ROWS * 2 + 16, len = 0;
+  char *b = malloc(cap);
+  ASSERT_TRUE(b != NULL);
+  for (int j = 0; j < COLS; j++) len += (size_t)sprintf(b + len, "%sc%d", j ? "\t" : "", j);
+  b[len++] = '\n';
+  for (int i = 0; i < ROWS; i++) b[len++] = (char)('a' + i % 3), b[len++] = '\n';
+  const char *path = test_write_file("meta_wide_short.tsv", b, len);
+  free(b);
+  ev_error err = {0};
+  ev_table *t = NULL;
+  ev__alloc_track(1);
+  int rc = ev_metadata_read(path, ROWS, &t, NULL, &err);
+  int64_t peak = ev__alloc_peak();
+  ev__alloc_track(0);
+  if (rc) TEST_FAIL_("%s", err.msg);
+  int nc = ev_table_n_cols(t);
+  char c0[4], name[16];
+  snprintf(c0, sizeof c0, "%s", ev_table_cell(t, 29999, 0));
+  snprintf(name, sizeof name, "%s", ev_table_col_name(t, 4095));
+  int missing = ev_table_cell(t, 123, 4095) == NULL && ev_table_cell(t, 0, 1) == NULL;
+  ev_table_free(t);
+  ASSERT_EQ(nc, COLS);
+  ASSERT_STR_EQ(c0, "c");
+  ASSERT_STR_EQ(name, "c4095");
+  ASSERT_TRUE(missing);
+  if (peak > (int64_t)len * 16 + ((int64_t)1 << 20))
+    TEST_FAIL_("held %lld bytes at most for a %zu-byte file", (long long)peak, len);
 }
 
 TEST(meta_one_column_no_header) {
@@ -442,6 +479,7 @@ static const test_case tests[] = {
     {"meta_labels_read_formats", meta_labels_read_formats},
     {"meta_dataset_load_counts", meta_dataset_load_counts},
     {"meta_empty_file", meta_empty_file},
+    {"meta_wide_header_short_rows_bounded", meta_wide_header_short_rows_bounded},
 };
 
 int main(int argc, char **argv) {

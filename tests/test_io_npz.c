@@ -2,6 +2,9 @@
  * and np.savez_compressed (deflated): the matrix, 1-D arrays as metadata
  * columns with exact text, and the archives it must refuse.
  */
+#include <zlib.h>
+
+#include "core/internal.h"
 #include "io/npy.h"
 #include "io/zip.h"
 #include "io_fixtures.h"
@@ -252,6 +255,229 @@ TEST(npz_own_zip64_layout) {
   ASSERT_CONTAINS(err.msg, "npz_own_text.npz");
 }
 
+/* ---- hostile archives (issue #13) ---- */
+
+typedef struct zbuf {
+  unsigned char *p;
+  size_t len, cap;
+} zbuf;
+
+static void zput(zbuf *b, const void *d, size_t n) {
+  if (b->len + n > b->cap) {
+    b->cap = (b->len + n) * 2;
+    b->p = realloc(b->p, b->cap);
+  }
+  memcpy(b->p + b->len, d, n);
+  b->len += n;
+}
+static void zput16(zbuf *b, unsigned v) {
+  unsigned char t[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
+  zput(b, t, 2);
+}
+static void zput32(zbuf *b, uint32_t v) {
+  zput16(b, v & 0xffff);
+  zput16(b, v >> 16);
+}
+
+typedef struct zmember {
+  const char *name;
+  unsigned char *data; /* an .npy image (malloc'd) */
+  size_t len;
+  int deflate;
+} zmember;
+
+/* An .npy image of `descr` and `shape` whose data are all `fill` bytes. */
+static unsigned char *npy_image(const char *descr, const int64_t *shape, int ndim, size_t item,
+                                unsigned char fill, size_t *len) {
+  char h[256];
+  size_t n = 1;
+  for (int i = 0; i < ndim; i++) n *= (size_t)shape[i];
+  size_t hl = ev__npy_header(h, sizeof h, descr, shape, ndim);
+  unsigned char *b = malloc(hl + n * item);
+  memcpy(b, h, hl);
+  memset(b + hl, fill, n * item);
+  *len = hl + n * item;
+  return b;
+}
+
+/* A zip of the members, written as Python's zipfile would (no zip64), whose
+ * central directory has n_entries entries: entry k names member of[k] under
+ * the name names[k] (NULL: the member's), so entries may repeat a member. */
+static const char *write_zip(const char *out, const zmember *m, int n_m, const int *of,
+                             const char *const *names, int n_entries) {
+  zbuf b = {0}, cd = {0};
+  uint32_t *off = calloc((size_t)n_m, sizeof *off), *crc = calloc((size_t)n_m, sizeof *crc);
+  size_t *clen = calloc((size_t)n_m, sizeof *clen);
+  for (int i = 0; i < n_m; i++) {
+    unsigned char *data = m[i].data;
+    size_t dl = m[i].len;
+    unsigned char *z = NULL;
+    if (m[i].deflate) {
+      z_stream zs;
+      memset(&zs, 0, sizeof zs);
+      deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+      z = malloc(deflateBound(&zs, dl));
+      zs.next_in = data;
+      zs.avail_in = (uInt)dl;
+      zs.next_out = z;
+      zs.avail_out = (uInt)deflateBound(&zs, dl);
+      deflate(&zs, Z_FINISH);
+      dl = zs.total_out;
+      deflateEnd(&zs);
+      data = z;
+    }
+    off[i] = (uint32_t)b.len;
+    crc[i] = (uint32_t)crc32(0, m[i].data, (uInt)m[i].len);
+    clen[i] = dl;
+    zput32(&b, 0x04034b50);
+    zput16(&b, 20), zput16(&b, 0), zput16(&b, m[i].deflate ? 8 : 0), zput16(&b, 0), zput16(&b, 0x21);
+    zput32(&b, crc[i]), zput32(&b, (uint32_t)dl), zput32(&b, (uint32_t)m[i].len);
+    zput16(&b, (unsigned)strlen(m[i].name)), zput16(&b, 0);
+    zput(&b, m[i].name, strlen(m[i].name));
+    zput(&b, data, dl);
+    free(z);
+  }
+  for (int k = 0; k < n_entries; k++) {
+    int i = of[k];
+    const char *name = names && names[k] ? names[k] : m[i].name;
+    zput32(&cd, 0x02014b50);
+    zput16(&cd, 20), zput16(&cd, 20), zput16(&cd, 0), zput16(&cd, m[i].deflate ? 8 : 0);
+    zput16(&cd, 0), zput16(&cd, 0x21);
+    zput32(&cd, crc[i]), zput32(&cd, (uint32_t)clen[i]), zput32(&cd, (uint32_t)m[i].len);
+    zput16(&cd, (unsigned)strlen(name)), zput16(&cd, 0), zput16(&cd, 0), zput16(&cd, 0), zput16(&cd, 0);
+    zput32(&cd, 0), zput32(&cd, off[i]);
+    zput(&cd, name, strlen(name));
+  }
+  uint32_t cd_off = (uint32_t)b.len;
+  zput(&b, cd.p, cd.len);
+  zput32(&b, 0x06054b50);
+  zput16(&b, 0), zput16(&b, 0), zput16(&b, (unsigned)n_entries), zput16(&b, (unsigned)n_entries);
+  zput32(&b, (uint32_t)cd.len), zput32(&b, cd_off), zput16(&b, 0);
+  const char *path = test_write_file(out, b.p, b.len);
+  free(b.p);
+  free(cd.p);
+  free(off);
+  free(crc);
+  free(clen);
+  return path;
+}
+
+/* 200 central-directory entries naming one 4 MB deflated member: a 13 KB
+ * file.  Before: every entry was inflated and kept before one was chosen
+ * (800 MB here; 12.8 GB for 200 x 64 MB).  Now overlapping entries are
+ * refused as CPython's zipfile refuses them, before anything is inflated. */
+TEST(npz_overlapping_members_refused) {
+  int64_t shape[2] = {64, 16384};
+  zmember m = {"x.npy", NULL, 0, 1};
+  m.data = npy_image("<f4", shape, 2, 4, 0, &m.len);
+  enum { N = 200 };
+  int of[N];
+  char names_buf[N][16];
+  const char *names[N];
+  for (int k = 0; k < N; k++) {
+    of[k] = 0;
+    snprintf(names_buf[k], sizeof names_buf[k], "x%d.npy", k);
+    names[k] = names_buf[k];
+  }
+  const char *path = write_zip("npz_bomb.npz", &m, 1, of, names, N);
+  free(m.data);
+  ev_error err = {0};
+  ev_matrix *x = NULL;
+  ev_table *cols = NULL;
+  ev__alloc_track(1);
+  int rc = ev_npz_read(path, &x, &cols, NULL, &err);
+  int64_t peak = ev__alloc_peak();
+  ev__alloc_track(0);
+  ev_matrix_free(x);
+  ev_table_free(cols);
+  ASSERT_EQ(rc, EV_EFORMAT);
+  ASSERT_CONTAINS(err.msg, "npz_bomb.npz");
+  ASSERT_CONTAINS(err.msg, "overlap");
+  ASSERT_TRUE(peak < ((int64_t)1 << 20));
+  /* one entry of it is a good archive */
+  m.data = npy_image("<f4", shape, 2, 4, 0, &m.len);
+  path = write_zip("npz_bomb1.npz", &m, 1, of, NULL, 1);
+  free(m.data);
+  ASSERT_OK(ev_npz_read(path, &x, NULL, NULL, &err), &err);
+  ev_matrix_free(x);
+}
+
+/* Members are inflated only when used, after the headers chose the matrix:
+ * two 4 MB matrices are refused having inflated a few bytes of each; a
+ * deflated float32 matrix inflates straight into the matrix. */
+TEST(npz_members_read_lazily) {
+  int64_t shape[2] = {256, 4096}, lshape[1] = {256};
+  zmember m[3] = {{"a.npy", NULL, 0, 1}, {"b.npy", NULL, 0, 1}, {"lab.npy", NULL, 0, 1}};
+  m[0].data = npy_image("<f4", shape, 2, 4, 0, &m[0].len);
+  m[1].data = npy_image("<f4", shape, 2, 4, 0, &m[1].len);
+  m[2].data = npy_image("<i8", lshape, 1, 8, 0, &m[2].len);
+  int of[3] = {0, 1, 2}, of2[2] = {0, 1};
+  const char *two = write_zip("npz_two_big.npz", m, 3, of, NULL, 3);
+  ev_error err = {0};
+  ev_matrix *x = NULL;
+  ev_table *cols = NULL;
+  ev__alloc_track(1);
+  int rc = ev_npz_read(two, &x, &cols, NULL, &err);
+  int64_t peak_refused = ev__alloc_peak();
+  ev__alloc_track(0);
+  ASSERT_EQ(rc, EV_EFORMAT);
+  ASSERT_CONTAINS(err.msg, "several arrays");
+  zmember one[2] = {m[0], m[2]};
+  const char *good = write_zip("npz_one_big.npz", one, 2, of2, NULL, 2);
+  ev__alloc_track(1);
+  rc = ev_npz_read(good, &x, &cols, NULL, &err);
+  int64_t peak_read = ev__alloc_peak();
+  ev__alloc_track(0);
+  for (int i = 0; i < 3; i++) free(m[i].data);
+  if (rc) TEST_FAIL_("%s", err.msg);
+  int64_t n = x->n_rows;
+  ev_matrix_free(x);
+  const char *cell = ev_table_cell(cols, 255, 0);
+  int zero = cell && !strcmp(cell, "0");
+  ev_table_free(cols);
+  ASSERT_EQ(n, 256);
+  ASSERT_TRUE(zero);
+  int64_t matrix = 256 * 4096 * 4;
+  ASSERT_TRUE(peak_refused < ((int64_t)1 << 20));
+  ASSERT_TRUE(peak_read < matrix + ((int64_t)1 << 20));
+}
+
+/* A million uint8 labels beside the matrix: before, 32 bytes of text per
+ * value, a pointer per value and then the table's own copies (about 60
+ * bytes per label); now each value's own text and a 4-byte row index. */
+TEST(npz_label_columns_compact) {
+  enum { N = 1000000 };
+  int64_t xs[2] = {N, 1}, ys[1] = {N};
+  zmember m[2] = {{"x.npy", NULL, 0, 0}, {"y.npy", NULL, 0, 0}};
+  m[0].data = npy_image("<f4", xs, 2, 4, 0, &m[0].len);
+  m[1].data = npy_image("|u1", ys, 1, 1, 0, &m[1].len);
+  size_t hl = m[1].len - N;
+  for (size_t i = 0; i < N; i++) m[1].data[hl + i] = (unsigned char)(i % 251);
+  int of[2] = {0, 1};
+  const char *path = write_zip("npz_labels.npz", m, 2, of, NULL, 2);
+  free(m[0].data);
+  free(m[1].data);
+  ev_error err = {0};
+  ev_matrix *x = NULL;
+  ev_table *cols = NULL;
+  ev__alloc_track(1);
+  int rc = ev_npz_read(path, &x, &cols, NULL, &err);
+  int64_t peak = ev__alloc_peak();
+  ev__alloc_track(0);
+  if (rc) TEST_FAIL_("%s", err.msg);
+  ev_matrix_free(x);
+  char c[8];
+  snprintf(c, sizeof c, "%s", ev_table_cell(cols, 999999, 0));
+  int numeric = ev_table_col_is_numeric(cols, 0);
+  double v = ev_table_cell_number(cols, 250, 0);
+  ev_table_free(cols);
+  ASSERT_STR_EQ(c, "15"); /* 999999 % 251 */
+  ASSERT_TRUE(numeric);
+  ASSERT_TRUE(v == 250.0);
+  /* the 4 MB matrix, then at most 4 bytes of text and 4 of index a label */
+  ASSERT_TRUE(peak < (int64_t)N * 4 + (int64_t)N * 8 + ((int64_t)1 << 20));
+}
+
 static const test_case tests[] = {
     {"npz_own_zip64_layout", npz_own_zip64_layout},
     {"npz_stored", npz_stored},
@@ -264,6 +490,9 @@ static const test_case tests[] = {
     {"npz_cube_image_shape", npz_cube_image_shape},
     {"npz_mnist", npz_mnist},
     {"npz_dataset_load", npz_dataset_load},
+    {"npz_overlapping_members_refused", npz_overlapping_members_refused},
+    {"npz_members_read_lazily", npz_members_read_lazily},
+    {"npz_label_columns_compact", npz_label_columns_compact},
 };
 
 int main(int argc, char **argv) {

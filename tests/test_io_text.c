@@ -5,6 +5,7 @@
  */
 #include <zlib.h>
 
+#include "core/internal.h"
 #include "io_fixtures.h"
 
 #define VECS_TSV EV_SHARED_DIR "/fixtures/standalone-subword-vecs/vecs.tsv"
@@ -361,6 +362,102 @@ TEST(text_detect_and_load) {
              EV_EFORMAT, &err, "no numeric field");
 }
 
+/* ---- hostile files (issue #13): time linear in the file, memory a small
+ * multiple of it.  The allocation hooks count the bytes a reader holds at
+ * most (ev__alloc_peak); the time findings have no allocation to count, so
+ * their files are sized to take hours the old way (ctest's TIMEOUT for this
+ * binary turns that into a failure) and milliseconds now. */
+
+/* A million columns in 5 MB: "x,a,a,...,a" (999,999 text columns that all
+ * want the name "a"), a first data row whose text values are all empty (each
+ * column's kind comes from the next row), and that next row.  Before: every
+ * text column re-split every row (1M x 5 MB), every repeated name tried its
+ * suffixes with a linear search each (cubic), and every empty first value
+ * was looked up again field by field (quadratic in the columns).  Now each
+ * row is split once per pass, names come from a hash index with a counter
+ * per base name. */
+TEST(text_million_columns_linear) {
+  enum { N_TEXT = 999999 };
+  size_t cap = (size_t)N_TEXT * 2 * 3 + 64, len = 0;
+  char *b = malloc(cap);
+  ASSERT_TRUE(b != NULL);
+  len += (size_t)sprintf(b + len, "x");
+  for (int j = 0; j < N_TEXT; j++) b[len++] = ',', b[len++] = 'a';
+  len += (size_t)sprintf(b + len, "\n1");
+  for (int j = 0; j < N_TEXT; j++) b[len++] = ',';
+  len += (size_t)sprintf(b + len, "\n2");
+  for (int j = 0; j < N_TEXT; j++) b[len++] = ',', b[len++] = 't';
+  b[len++] = '\n';
+  const char *path = test_write_file("text_million_columns.csv", b, len);
+  free(b);
+  ev_error err = {0};
+  ev_matrix *m = NULL;
+  ev_table *cols = NULL;
+  ev__alloc_track(1);
+  int rc = ev_text_tensor_read(path, NULL, &m, &cols, NULL, NULL, &err);
+  int64_t peak = ev__alloc_peak();
+  ev__alloc_track(0);
+  if (rc) TEST_FAIL_("%s", err.msg);
+  int64_t n = m->n_rows, d = m->n_cols;
+  float v0 = m->data[0], v1 = m->data[1];
+  ev_matrix_free(m);
+  int nc = ev_table_n_cols(cols);
+  char first[16], second[16], last[16];
+  snprintf(first, sizeof first, "%s", ev_table_col_name(cols, 0));
+  snprintf(second, sizeof second, "%s", ev_table_col_name(cols, 1));
+  snprintf(last, sizeof last, "%s", ev_table_col_name(cols, N_TEXT - 1));
+  int found = ev_table_find_col(cols, "a_500000");
+  int empty = ev_table_cell(cols, 0, 7) == NULL;
+  const char *t = ev_table_cell(cols, 1, 7);
+  int is_t = t && !strcmp(t, "t");
+  ev_table_free(cols);
+  ASSERT_EQ(n, 2);
+  ASSERT_EQ(d, 1);
+  ASSERT_TRUE(v0 == 1.0f && v1 == 2.0f);
+  ASSERT_EQ(nc, N_TEXT);
+  ASSERT_STR_EQ(first, "a");
+  ASSERT_STR_EQ(second, "a_2");
+  ASSERT_STR_EQ(last, "a_999999");
+  ASSERT_EQ(found, 499999);
+  ASSERT_TRUE(empty && is_t);
+  /* memory: per column its name, its two cells and the table's entry */
+  ASSERT_TRUE(peak < (int64_t)len * 30);
+}
+
+/* 4 million one-character lines, gzip-compressed to a few KB.  Before: 24
+ * bytes of line index per line on top of the text and the matrix (16x the
+ * text here; a 204 KB file of 104 million lines wanted 4 GB).  Now the lines
+ * are counted per chunk and parsed in place: the text plus the matrix. */
+TEST(text_gzip_many_short_lines_bounded) {
+  enum { N = 4000000 };
+  char *b = malloc((size_t)N * 2);
+  ASSERT_TRUE(b != NULL);
+  for (size_t i = 0; i < N; i++) b[2 * i] = (char)('0' + i % 10), b[2 * i + 1] = '\n';
+  const char *path = test_out_path("text_many_lines.tsv.gz");
+  gzFile gz = gzopen(path, "wb9");
+  ASSERT_TRUE(gz != NULL);
+  int wrote = gzwrite(gz, b, (unsigned)N * 2);
+  gzclose(gz);
+  free(b);
+  ASSERT_EQ(wrote, N * 2);
+  ev_error err = {0};
+  ev_matrix *m = NULL;
+  ev__alloc_track(1);
+  int rc = ev_text_tensor_read(path, NULL, &m, NULL, NULL, NULL, &err);
+  int64_t peak = ev__alloc_peak();
+  ev__alloc_track(0);
+  if (rc) TEST_FAIL_("%s", err.msg);
+  int64_t n = m->n_rows;
+  float last = m->data[N - 1], mid = m->data[N / 2 + 3];
+  ev_matrix_free(m);
+  ASSERT_EQ(n, N);
+  ASSERT_TRUE(last == 9.0f && mid == 3.0f);
+  /* text (8 MB, in a buffer grown by doubling) + float32 matrix (16 MB) */
+  int64_t text = (int64_t)N * 2;
+  if (peak > 3 * text + ((int64_t)4 << 20))
+    TEST_FAIL_("held %lld bytes at most for %lld bytes of text", (long long)peak, (long long)text);
+}
+
 static const test_case tests[] = {
     {"text_mnist_tsv_plain", text_mnist_tsv_plain},
     {"text_mnist_tsv_header_label_last", text_mnist_tsv_header_label_last},
@@ -379,6 +476,8 @@ static const test_case tests[] = {
     {"text_empty_and_header_only", text_empty_and_header_only},
     {"text_gzip", text_gzip},
     {"text_detect_and_load", text_detect_and_load},
+    {"text_million_columns_linear", text_million_columns_linear},
+    {"text_gzip_many_short_lines_bounded", text_gzip_many_short_lines_bounded},
 };
 
 int main(int argc, char **argv) {

@@ -2,7 +2,9 @@
  * (values from their README), writer round trip, corrupt files. */
 #include "test.h"
 
+#include "core/internal.h"
 #include "io/crc32c.h"
+#include "io/json.h"
 
 #define IMDB EV_SHARED_DIR "/fixtures/tf2-imdb-tutorial/logs/imdb-example"
 #define LOL EV_SHARED_DIR "/fixtures/tf2-lol-champions/logs"
@@ -185,6 +187,287 @@ TEST(corrupt_checkpoints) {
   ev_matrix_free(a);
 }
 
+static void write_text(const char *path, const char *text);
+
+/* ---- hostile checkpoint indexes (issue #13): LevelDB tables by hand ---- */
+
+typedef struct tb_buf {
+  unsigned char *p;
+  size_t len, cap;
+} tb_buf;
+
+static void tb_put(tb_buf *b, const void *d, size_t n) {
+  if (b->len + n > b->cap) {
+    b->cap = (b->len + n) * 2 + 64;
+    b->p = realloc(b->p, b->cap);
+  }
+  if (n) memcpy(b->p + b->len, d, n);
+  b->len += n;
+}
+static void tb_varint(tb_buf *b, uint64_t v) {
+  unsigned char c;
+  do {
+    c = (unsigned char)(v & 0x7f);
+    v >>= 7;
+    if (v) c |= 0x80;
+    tb_put(b, &c, 1);
+  } while (v);
+}
+static void tb_u32(tb_buf *b, uint32_t v) {
+  unsigned char t[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+  tb_put(b, t, 4);
+}
+
+typedef struct tb_kv {
+  const unsigned char *key;
+  size_t key_len;
+  const unsigned char *val;
+  size_t val_len;
+} tb_kv;
+
+/* A block of the entries in the order given (prefix-compressed against the
+ * previous key, one restart), appended to f with its trailer. */
+static void tb_block(tb_buf *f, const tb_kv *e, long n, uint64_t *off, uint64_t *size) {
+  tb_buf b = {0};
+  for (long i = 0; i < n; i++) {
+    size_t shared = 0;
+    while (i && shared < e[i].key_len && shared < e[i - 1].key_len && e[i].key[shared] == e[i - 1].key[shared])
+      shared++;
+    tb_varint(&b, shared);
+    tb_varint(&b, e[i].key_len - shared);
+    tb_varint(&b, e[i].val_len);
+    tb_put(&b, e[i].key + shared, e[i].key_len - shared);
+    tb_put(&b, e[i].val, e[i].val_len);
+  }
+  tb_u32(&b, 0);
+  tb_u32(&b, 1);
+  *off = f->len;
+  *size = b.len;
+  unsigned char type = 0;
+  tb_put(&b, &type, 1);
+  uint32_t crc = ev__crc32c_mask(ev__crc32c(0, b.p, b.len));
+  tb_put(f, b.p, b.len);
+  tb_u32(f, crc);
+  free(b.p);
+}
+
+/* An index: data blocks, an empty metaindex, the index block (separator
+ * keys "s00000"... naming handles[k] of the data blocks), the footer. */
+static const char *tb_index(const char *prefix_name, const tb_kv *const *blocks, const long *n_in_block, int n_blocks,
+                            const int *handles, int n_index) {
+  tb_buf f = {0};
+  uint64_t *off = calloc((size_t)n_blocks, sizeof *off), *size = calloc((size_t)n_blocks, sizeof *size);
+  for (int i = 0; i < n_blocks; i++) tb_block(&f, blocks[i], n_in_block[i], &off[i], &size[i]);
+  uint64_t m_off, m_size, i_off, i_size;
+  tb_block(&f, NULL, 0, &m_off, &m_size);
+  tb_kv *idx = calloc((size_t)n_index, sizeof *idx);
+  unsigned char (*keys)[8] = calloc((size_t)n_index, sizeof *keys);
+  tb_buf *vals = calloc((size_t)n_index, sizeof *vals);
+  for (int k = 0; k < n_index; k++) {
+    snprintf((char *)keys[k], 8, "s%05d", k);
+    tb_varint(&vals[k], off[handles[k]]);
+    tb_varint(&vals[k], size[handles[k]]);
+    idx[k] = (tb_kv){keys[k], 6, vals[k].p, vals[k].len};
+  }
+  tb_block(&f, idx, n_index, &i_off, &i_size);
+  tb_buf foot = {0};
+  tb_varint(&foot, m_off), tb_varint(&foot, m_size), tb_varint(&foot, i_off), tb_varint(&foot, i_size);
+  unsigned char zero[40] = {0};
+  tb_put(&foot, zero, 40 - foot.len);
+  for (int k = 0; k < 8; k++) {
+    unsigned char c = (unsigned char)(0xdb4775248b80fb57ull >> (8 * k));
+    tb_put(&foot, &c, 1);
+  }
+  tb_put(&f, foot.p, foot.len);
+  char name[256];
+  snprintf(name, sizeof name, "%s.index", prefix_name);
+  const char *path = test_write_file(name, f.p, f.len);
+  static char prefix[1024];
+  snprintf(prefix, sizeof prefix, "%.*s", (int)(strlen(path) - 6), path);
+  for (int k = 0; k < n_index; k++) free(vals[k].p);
+  free(vals), free(keys), free(idx), free(off), free(size), free(f.p), free(foot.p);
+  return prefix;
+}
+
+/* A BundleEntryProto: float32 of the given shape at offset, size bytes. */
+static void tb_entry(tb_buf *v, const int64_t *shape, int ndim, uint64_t offset, uint64_t size) {
+  tb_buf sh = {0};
+  tb_varint(v, (1 << 3) | 0), tb_varint(v, 1);
+  for (int d = 0; d < ndim; d++) {
+    tb_buf dim = {0};
+    tb_varint(&dim, (1 << 3) | 0), tb_varint(&dim, (uint64_t)shape[d]);
+    tb_varint(&sh, (2 << 3) | 2), tb_varint(&sh, dim.len), tb_put(&sh, dim.p, dim.len);
+    free(dim.p);
+  }
+  tb_varint(v, (2 << 3) | 2), tb_varint(v, sh.len), tb_put(v, sh.p, sh.len);
+  if (offset) tb_varint(v, (4 << 3) | 0), tb_varint(v, offset);
+  tb_varint(v, (5 << 3) | 0), tb_varint(v, size);
+  free(sh.p);
+}
+
+static const unsigned char header_val[2] = {0x08, 0x01}; /* num_shards: 1 */
+
+/* 200 index entries naming one data block, and a block of 10,000 copies of
+ * one key: 120 KB that used to become two million tensors (1,000 x 100,000
+ * wanted 13 GB).  LevelDB's invariants refuse both: keys strictly increase,
+ * each data block is named once. */
+TEST(checkpoint_index_invariants) {
+  enum { KEYS = 10000, REFS = 200 };
+  tb_buf v = {0};
+  int64_t shape[2] = {2, 2};
+  tb_entry(&v, shape, 2, 0, 16);
+  tb_kv *e = calloc(KEYS + 1, sizeof *e);
+  char (*names)[8] = calloc(KEYS, sizeof *names);
+  e[0] = (tb_kv){(const unsigned char *)"", 0, header_val, 2};
+  for (long i = 1; i <= KEYS; i++) e[i] = (tb_kv){(const unsigned char *)"k", 1, v.p, v.len};
+  int handles[REFS] = {0};
+  long n_in[1] = {KEYS + 1};
+  const tb_kv *blocks[1] = {e};
+  ev_error err = {0};
+  ev_tf_checkpoint *c = NULL;
+  /* the same key 10,000 times, and the block named 200 times */
+  const char *prefix = tb_index("ck_same_key", blocks, n_in, 1, handles, REFS);
+  ev__alloc_track(1);
+  int rc = ev_tf_checkpoint_open(prefix, &c, &err);
+  int64_t peak1 = ev__alloc_peak();
+  ev__alloc_track(0);
+  ev_tf_checkpoint_free(c);
+  c = NULL;
+  char msg1[EV_ERROR_MSG_LEN];
+  snprintf(msg1, sizeof msg1, "%s", err.msg);
+  /* increasing keys, but the block named 200 times */
+  for (long i = 1; i <= KEYS; i++) {
+    snprintf(names[i - 1], 8, "k%05ld", i);
+    e[i].key = (const unsigned char *)names[i - 1];
+    e[i].key_len = 6;
+  }
+  prefix = tb_index("ck_same_block", blocks, n_in, 1, handles, REFS);
+  ev__alloc_track(1);
+  int rc2 = ev_tf_checkpoint_open(prefix, &c, &err);
+  int64_t peak2 = ev__alloc_peak();
+  ev__alloc_track(0);
+  ev_tf_checkpoint_free(c);
+  c = NULL;
+  char msg2[EV_ERROR_MSG_LEN];
+  snprintf(msg2, sizeof msg2, "%s", err.msg);
+  /* named once it is a good index */
+  prefix = tb_index("ck_once", blocks, n_in, 1, handles, 1);
+  int rc3 = ev_tf_checkpoint_open(prefix, &c, &err);
+  int64_t n = c ? c->n_tensors : -1;
+  ev_tf_checkpoint_free(c);
+  free(e), free(names), free(v.p);
+  ASSERT_EQ(rc, EV_EFORMAT);
+  ASSERT_CONTAINS(msg1, "ck_same_key.index");
+  ASSERT_CONTAINS(msg1, "do not increase");
+  ASSERT_EQ(rc2, EV_EFORMAT);
+  ASSERT_CONTAINS(msg2, "overlaps or repeats an earlier one");
+  ASSERT_EQ(rc3, EV_OK);
+  ASSERT_EQ(n, KEYS);
+  ASSERT_TRUE(peak1 < ((int64_t)2 << 20) && peak2 < ((int64_t)2 << 20));
+}
+
+/* Keys of 60 KB that share all but their last bytes cost a few bytes each
+ * in the index, and each used to be copied whole: 5,000 of them, 300 MB of
+ * names from a 100 KB file.  The names' total is bounded by the index's
+ * size (32 x), checked before anything is copied. */
+TEST(checkpoint_index_long_shared_keys) {
+  enum { N = 5000, KLEN = 60000 };
+  unsigned char *keys = malloc((size_t)N * KLEN);
+  tb_kv *e = calloc(N + 1, sizeof *e);
+  e[0] = (tb_kv){(const unsigned char *)"", 0, header_val, 2};
+  for (long i = 0; i < N; i++) {
+    unsigned char *k = keys + (size_t)i * KLEN;
+    memset(k, 'p', KLEN);
+    k[KLEN - 2] = (unsigned char)('A' + i / 256 % 26);
+    k[KLEN - 1] = (unsigned char)(i % 256);
+    k[KLEN - 3] = (unsigned char)('A' + i / 6656);
+    e[i + 1] = (tb_kv){k, KLEN, NULL, 0};
+  }
+  long n_in[1] = {N + 1};
+  const tb_kv *blocks[1] = {e};
+  int handles[1] = {0};
+  const char *prefix = tb_index("ck_long_keys", blocks, n_in, 1, handles, 1);
+  free(keys), free(e);
+  ev_error err = {0};
+  ev_tf_checkpoint *c = NULL;
+  ev__alloc_track(1);
+  int rc = ev_tf_checkpoint_open(prefix, &c, &err);
+  int64_t peak = ev__alloc_peak();
+  ev__alloc_track(0);
+  ev_tf_checkpoint_free(c);
+  ASSERT_EQ(rc, EV_EFORMAT);
+  ASSERT_CONTAINS(err.msg, "ck_long_keys.index");
+  ASSERT_CONTAINS(err.msg, "implausibly long prefixes");
+  ASSERT_TRUE(peak < ((int64_t)4 << 20));
+}
+
+/* Shapes and offsets near 2^63 in the messages: computed with checked
+ * arithmetic (they overflowed signed 64-bit: UBSan aborted, release builds
+ * printed nonsense). */
+TEST(checkpoint_huge_sizes_in_messages) {
+  tb_buf big = {0}, far = {0};
+  int64_t s_big[2] = {(int64_t)1 << 62, 1}, s_far[2] = {2, 2};
+  tb_entry(&big, s_big, 2, 0, 16);
+  tb_entry(&far, s_far, 2, 9223372036854775800ull, 16);
+  tb_kv e[3] = {{(const unsigned char *)"", 0, header_val, 2},
+                {(const unsigned char *)"big", 3, big.p, big.len},
+                {(const unsigned char *)"far", 3, far.p, far.len}};
+  long n_in[1] = {3};
+  const tb_kv *blocks[1] = {e};
+  int handles[1] = {0};
+  char prefix[1024], data[1100];
+  snprintf(prefix, sizeof prefix, "%s", tb_index("ck_huge", blocks, n_in, 1, handles, 1));
+  free(big.p), free(far.p);
+  snprintf(data, sizeof data, "%s.data-00000-of-00001", prefix);
+  write_text(data, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  ev_error err = {0};
+  ev_tf_checkpoint *c = NULL;
+  ASSERT_OK(ev_tf_checkpoint_open(prefix, &c, &err), &err);
+  ev_matrix *m = NULL;
+  int rc1 = ev_tf_tensor_read(c, ev_tf_checkpoint_find(c, "big"), &m, &err);
+  char msg1[EV_ERROR_MSG_LEN];
+  snprintf(msg1, sizeof msg1, "%s", err.msg);
+  int rc2 = ev_tf_tensor_read(c, ev_tf_checkpoint_find(c, "far"), &m, &err);
+  ev_tf_checkpoint_free(c);
+  ASSERT_EQ(rc1, EV_EFORMAT);
+  ASSERT_CONTAINS(msg1, "tensor 'big' has 16 bytes");
+  ASSERT_CONTAINS(msg1, "[4611686018427387904, 1]");
+  ASSERT_CONTAINS(msg1, "more than 2^64 bytes");
+  ASSERT_EQ(rc2, EV_EFORMAT);
+  ASSERT_CONTAINS(err.msg, "needs 16 bytes from offset 9223372036854775800 but the file has 64");
+  ASSERT_TRUE(m == NULL);
+}
+
+/* JSON escapes: a lone surrogate becomes U+FFFD and the character after it
+ * stays (it was swallowed); a pair is one character; NUL is refused (it
+ * would cut the string short). */
+TEST(json_escapes) {
+  static const struct {
+    const char *json, *want;
+  } ok[] = {
+      {"\"\\ud800\\u0041\"", "\xEF\xBF\xBD" "A"},
+      {"\"\\ud800x\"", "\xEF\xBF\xBD" "x"},
+      {"\"x\\ud800\"", "x\xEF\xBF\xBD"},
+      {"\"\\udc00\\ud800\"", "\xEF\xBF\xBD\xEF\xBF\xBD"},
+      {"\"\\ud800\\ud800\\udc00\"", "\xEF\xBF\xBD\xF0\x90\x80\x80"},
+      {"\"\\ud83d\\ude00!\"", "\xF0\x9F\x98\x80!"},
+      {"\"\\u00e9\\u20ac\\n\"", "\xC3\xA9\xE2\x82\xAC\n"},
+  };
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+    ev_error err = {0};
+    ev__json *j = NULL;
+    ASSERT_OK(ev__json_parse(ok[i].json, strlen(ok[i].json), "t.json", &j, &err), &err);
+    char got[32];
+    snprintf(got, sizeof got, "%s", j->type == EV__JSON_STRING ? j->string : "(not a string)");
+    ev__json_free(j);
+    ASSERT_STR_EQ(got, ok[i].want);
+  }
+  ev_error err = {0};
+  ev__json *j = NULL;
+  ASSERT_ERR(ev__json_parse("\"a\\u0000b\"", 10, "t.json", &j, &err), EV_EFORMAT, &err, "t.json:1:");
+  ASSERT_CONTAINS(err.msg, "NUL");
+  ASSERT_TRUE(j == NULL);
+}
 
 TEST(pbtxt_syntax) {
   ev_error err = {0};
@@ -237,6 +520,11 @@ TEST(pbtxt_syntax) {
       {"embeddings { tensor_name: 12 }", "expected a quoted string"},
       {"}", "bad.pbtxt:1:1: expected a field name"},
       {"embeddings { tensor_shape: [1, 2 }", "expected ',' or ']'"},
+      /* an octal escape past a byte lost its high bits (\777 read as \377); a
+       * NUL, which would cut a string short, was refused for paths only */
+      {"embeddings { tensor_name: \"a\\777\" }", "bad.pbtxt:1:29: octal escape out of range"},
+      {"embeddings { tensor_name: \"a\\000b\" }", "bad.pbtxt:1:29: NUL"},
+      {"embeddings { tensor_name: \"a\\x00b\" }", "bad.pbtxt:1:29: NUL"},
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     ASSERT_ERR(ev_tb_config_parse(bad[i].text, strlen(bad[i].text), "bad.pbtxt", &c, &notes, &err), EV_EFORMAT, &err,
@@ -567,6 +855,10 @@ int main(int argc, char **argv) {
       {"sprite_refusals", sprite_refusals},
       {"standalone_config", standalone_config},
       {"bookmarks", bookmarks},
+      {"checkpoint_index_invariants", checkpoint_index_invariants},
+      {"checkpoint_index_long_shared_keys", checkpoint_index_long_shared_keys},
+      {"checkpoint_huge_sizes_in_messages", checkpoint_huge_sizes_in_messages},
+      {"json_escapes", json_escapes},
   };
   return test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
 }

@@ -1,9 +1,36 @@
 /* embview/io.h — reading vectors and metadata, writing results.
  *
  * Readers return a float32 ev_matrix (or an ev_table) or an error; on corrupt
- * input none of them crashes, hangs, or allocates more than the file can
- * justify: header sizes are checked against the file size (or, for gzip,
- * memory grows only as decompressed data actually arrives).
+ * or hostile input none of them crashes, hangs, or allocates more than the
+ * file can justify: header sizes are checked against the file size (or, for
+ * gzip, memory grows only as decompressed data actually arrives).
+ *
+ * Limits.  Every reader takes time linear in its input and memory bounded
+ * by a multiple of it, S below: the file's size, or for gzip and deflate
+ * input the decompressed size (which itself counts against the cap below).
+ * Worst cases, plus a few MiB for small files; measured in
+ * bench/RESULTS.md ("Hostile reader inputs"):
+ *   IDX           5 x S: the data, then the float32 matrix (4 x for uint8).
+ *   NPY           4 x S for the matrix; little-endian float32 is mapped, 0.
+ *   NPZ           5 x the matrix member's uncompressed size (its data while
+ *                 converted; deflated float32 inflates straight into the
+ *                 matrix, 1 x), 8 x each 1-D member's (its values' text and
+ *                 a 4-byte row index).  Only the members used are inflated,
+ *                 each once: entries that share bytes are refused.
+ *   TSV/CSV       3 x S for numbers (the text, then the matrix); text
+ *                 columns add at most 5 x their cells' bytes and about 130
+ *                 bytes per column (a million one-letter columns: 25 x S).
+ *   metadata TSV  S plus the same per cell and column as text columns (at
+ *                 most 4,096 columns: under 1 MiB of them).
+ *   checkpoint    the .index plus at most 40 x its size for the tensor list
+ *                 and 32 x for the names (refused beyond that); a tensor's
+ *                 bytes plus its matrix (float32: the matrix alone).
+ * On top of that, the bytes a load allocates or inflates are charged
+ * before each large allocation against an absolute cap,
+ * ev_load_options.max_memory (default: half the physical memory, at least
+ * 1 GiB; the CLI's --max-memory): beyond it the load fails with EV_ERANGE
+ * naming the file, what it was allocating, the sizes and that option.  The
+ * single-format readers (ev_npy_read and the others) use the default cap.
  *
  * Formats
  *   IDX   the MNIST format, raw or .gz: big-endian header (0, 0, type, ndim,
@@ -130,6 +157,9 @@ typedef struct ev_load_options {
   ev_text_options text;        /* for TSV/CSV inputs */
   const char *tensor;          /* log dirs and checkpoints: which embedding (its name, checkpoint
                                   key, or RUN/name); NULL = the first */
+  uint64_t max_memory;         /* bytes the readers may allocate or inflate for this load, all
+                                  files together (EV_ERANGE beyond, naming this option);
+                                  0 = half the physical memory, at least 1 GiB */
 } ev_load_options;
 
 /* Sets detection on and no extra files. */

@@ -39,6 +39,8 @@ const char *ev_table_cell(const ev_table *t, int64_t row, int col);
 int ev_table_col_is_numeric(const ev_table *t, int col);
 /* Value of a numeric column's cell; NaN when missing or the column is not numeric. */
 double ev_table_cell_number(const ev_table *t, int64_t row, int col);
+/* Number of cells of the column that have a value. */
+int64_t ev_table_col_n_present(const ev_table *t, int col);
 /* Number of distinct present values in the column. */
 int64_t ev_table_col_n_distinct(const ev_table *t, int col);
 /* Default label column as TensorBoard picks it: the first non-numeric column,

@@ -3,6 +3,7 @@
 #ifndef EV_CLI_H
 #define EV_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "embview/embview.h"
@@ -78,7 +79,8 @@ enum cli_opt_id {
   OPT_SEED,
   OPT_SCALE,
   OPT_JSON,
-  OPT_TENSOR
+  OPT_TENSOR,
+  OPT_MAX_MEMORY
 };
 
 /* getopt_long entries for the common options, to splice into each table. */
@@ -87,6 +89,7 @@ enum cli_opt_id {
   {"metadata", required_argument, NULL, OPT_METADATA},    \
   {"format", required_argument, NULL, OPT_FORMAT},        \
   {"tensor", required_argument, NULL, OPT_TENSOR},        \
+  {"max-memory", required_argument, NULL, OPT_MAX_MEMORY}, \
   {"threads", required_argument, NULL, OPT_THREADS},      \
   {"quiet", no_argument, NULL, OPT_QUIET},                \
   {"help", no_argument, NULL, OPT_HELP}
@@ -96,6 +99,8 @@ enum cli_opt_id {
   "  --metadata FILE    metadata TSV (TensorBoard rules: header row iff several columns)\n"   \
   "  --format FMT       input format: auto (default), idx, npy, npz, tsv, csv, tensorboard\n" \
   "  --tensor NAME      log dirs and checkpoints: which embedding (name, key or RUN/name)\n"  \
+  "  --max-memory SIZE  memory the readers may use for the input files (512M, 16G; default:\n" \
+  "                     half the RAM, at least 1G); beyond it they stop with an error\n"       \
   "  --threads N        worker threads (default: all cores)\n"                                \
   "  --quiet            no progress bar\n"                                                    \
   "  --help             this help\n"
@@ -104,6 +109,12 @@ void cli_common_init(cli_common *c);
 /* Handle a common option; returns 1 if handled, 0 if not common, or -1 after
  * printing a usage error. */
 int cli_common_option(cli_common *c, int opt, const char *arg);
+/* Load options as the common options set them (--max-memory), for inputs
+ * beyond the main one (--embedding, --reference, --projection). */
+void cli_load_options_default(ev_load_options *lo);
+/* A byte size: a number with an optional K, M, G or T (powers of 1024,
+ * optionally followed by B or iB); 1 on success. */
+int cli_parse_size(const char *s, uint64_t *out);
 /* Strict integer parsing with a range; prints a usage error and returns 0 on failure. */
 int cli_parse_long(const char *s, const char *what, long min, long max, long *out);
 /* Message for an unknown option or missing value from getopt. */

@@ -43,7 +43,7 @@ static int add_projection(ev_dataset *ds, const char *spec) {
   ev_dataset *m = NULL;
   ev_notes notes = {0};
   ev_load_options lo;
-  ev_load_options_default(&lo);
+  cli_load_options_default(&lo);
   int rc = ev_dataset_load(path, &lo, &m, &notes, err);
   cli_print_notes(&notes);
   if (rc) return cli_fail_ev(err, EXIT_INPUT);

@@ -110,9 +110,7 @@ int cmd_info(int argc, char **argv) {
     printf("metadata:    %d column(s)\n", n_cols);
     for (int j = 0; j < n_cols; j++) {
       int64_t distinct = ev_table_col_n_distinct(ds->meta, j);
-      int64_t missing = 0;
-      for (int64_t i = 0; i < ev_table_n_rows(ds->meta); i++)
-        missing += ev_table_cell(ds->meta, i, j) == NULL;
+      int64_t missing = ev_table_n_rows(ds->meta) - ev_table_col_n_present(ds->meta, j);
       printf("  %-20s %s, %lld distinct value(s)%s", ev_table_col_name(ds->meta, j),
              ev_table_col_is_numeric(ds->meta, j) ? "numeric" : "text", (long long)distinct,
              j == label_col ? ", default label column" : "");

@@ -15,7 +15,7 @@ static int load_matrix(const char *path, ev_matrix **out) {
   ev_notes notes = {0};
   ev_error err = {0};
   ev_load_options lo;
-  ev_load_options_default(&lo);
+  cli_load_options_default(&lo);
   int rc = ev_dataset_load(path, &lo, &ds, &notes, &err);
   cli_print_notes(&notes);
   if (rc) return cli_fail_ev(&err, EXIT_INPUT);

@@ -26,9 +26,37 @@ static const char *usage_text =
     "        metadata TSV; labels as IDX/NPY/text.\n"
     "exit status: 0 ok, 1 failure, 2 usage error, 3 input error, 4 output error, 130 interrupted\n";
 
+static uint64_t max_memory; /* --max-memory, for every load of this run */
+
 void cli_common_init(cli_common *c) {
   memset(c, 0, sizeof *c);
-  ev_load_options_default(&c->load);
+  cli_load_options_default(&c->load);
+}
+
+void cli_load_options_default(ev_load_options *lo) {
+  ev_load_options_default(lo);
+  lo->max_memory = max_memory;
+}
+
+int cli_parse_size(const char *s, uint64_t *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno || end == s || !(v >= 0)) return 0;
+  double mult = 1;
+  switch (*end) {
+    case 'k': case 'K': mult = 1024.0, end++; break;
+    case 'm': case 'M': mult = 1024.0 * 1024, end++; break;
+    case 'g': case 'G': mult = 1024.0 * 1024 * 1024, end++; break;
+    case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024, end++; break;
+  }
+  if (mult > 1 && (*end == 'i' || *end == 'I')) end++;
+  if (*end == 'b' || *end == 'B') end++;
+  if (*end) return 0;
+  v *= mult;
+  if (v >= 9.2e18) return 0;
+  *out = (uint64_t)v;
+  return 1;
 }
 
 int cli_parse_long(const char *s, const char *what, long min, long max, long *out) {
@@ -64,6 +92,16 @@ int cli_common_option(cli_common *c, int opt, const char *arg) {
       return 1;
     case OPT_QUIET: c->quiet = 1; return 1;
     case OPT_TENSOR: c->load.tensor = arg; return 1;
+    case OPT_MAX_MEMORY: {
+      uint64_t n;
+      if (!cli_parse_size(arg, &n) || n < ((uint64_t)1 << 20)) {
+        cli_fail(EXIT_USAGE, "--max-memory: '%s' is not a size of at least 1M (e.g. 512M, 16G)", arg);
+        return -1;
+      }
+      max_memory = n;
+      c->load.max_memory = n;
+      return 1;
+    }
   }
   return 0;
 }

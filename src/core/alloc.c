@@ -1,4 +1,5 @@
 /* alloc.c — the library's allocator wrappers, with a fault-injection hook for tests. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,23 +39,58 @@ static int should_fail(void) {
   return ++counted == fail_at;
 }
 
+/* Byte tracking for tests: the live bytes (as malloc_usable_size counts
+ * them) since tracking began, and their peak.  Atomic, because readers
+ * allocate inside parallel loops. */
+static int tracking;
+static int64_t live, peak;
+
+void ev__alloc_track(int on) {
+  __atomic_store_n(&live, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&peak, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&tracking, on, __ATOMIC_RELAXED);
+}
+
+int64_t ev__alloc_peak(void) { return __atomic_load_n(&peak, __ATOMIC_RELAXED); }
+
+static void track(void *p, int sign) {
+  if (!p || !__atomic_load_n(&tracking, __ATOMIC_RELAXED)) return;
+  int64_t n = (int64_t)malloc_usable_size(p) * sign;
+  int64_t now = __atomic_add_fetch(&live, n, __ATOMIC_RELAXED);
+  int64_t old = __atomic_load_n(&peak, __ATOMIC_RELAXED);
+  while (now > old && !__atomic_compare_exchange_n(&peak, &old, now, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+  }
+}
+
 void *ev__malloc(size_t n) {
   if (should_fail()) return NULL;
-  return advise_huge(malloc(n ? n : 1), n);
+  void *p = advise_huge(malloc(n ? n : 1), n);
+  track(p, 1);
+  return p;
 }
 
 void *ev__calloc(size_t count, size_t size) {
   if (should_fail()) return NULL;
-  if (count == 0 || size == 0) return calloc(1, 1);
-  return advise_huge(calloc(count, size), count * size);
+  void *p = (count == 0 || size == 0) ? calloc(1, 1) : advise_huge(calloc(count, size), count * size);
+  track(p, 1);
+  return p;
 }
 
 void *ev__realloc(void *p, size_t n) {
   if (should_fail()) return NULL;
-  return advise_huge(realloc(p, n ? n : 1), n);
+  size_t before = p && __atomic_load_n(&tracking, __ATOMIC_RELAXED) ? malloc_usable_size(p) : 0;
+  void *q = advise_huge(realloc(p, n ? n : 1), n);
+  if (q && __atomic_load_n(&tracking, __ATOMIC_RELAXED)) {
+    __atomic_sub_fetch(&live, (int64_t)before, __ATOMIC_RELAXED);
+    track(q, 1);
+  }
+  return q;
 }
 
-void ev__free(void *p) { free(p); }
+void ev__free(void *p) {
+  track(p, -1);
+  free(p);
+}
 
 char *ev__strndup(const char *s, size_t n) {
   char *d = ev__malloc(n + 1);

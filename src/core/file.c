@@ -103,24 +103,55 @@ void ev__stream_close(ev__stream *s) {
 
 int ev__file_read_all(const char *path, const char *who, size_t limit, ev__buf *out,
                       ev_error *err) {
+  return ev__file_read_budget(path, who, limit, NULL, out, err);
+}
+
+/* Charge for the buffer growing to `cap` bytes (from `charged`). */
+static int charge_to(ev__budget *b, size_t *charged, size_t cap, const char *who, const char *path,
+                     const char *what, ev_error *err) {
+  if (cap <= *charged) return EV_OK;
+  int rc = ev__budget_take(b, cap - *charged, who, path, what, err);
+  if (!rc) *charged = cap;
+  return rc;
+}
+
+int ev__file_read_budget(const char *path, const char *who, size_t limit, ev__budget *b,
+                         ev__buf *out, ev_error *err) {
   ev__stream s;
+  size_t charged = 0;
   memset(out, 0, sizeof *out);
   out->limit = limit;
   int rc = ev__stream_open(&s, path, who, err);
   if (rc) return rc;
   /* A plain file's size is known: one block of that size plus one byte (the
    * NUL the text readers append, and room for the read that meets the end).
-   * gzip data grow as they arrive, 1 MB at a time. */
-  if (!s.is_gzip && s.file_size < limit && ev__buf_reserve(out, (size_t)s.file_size + 1) != EV_OK)
-    rc = EV_ENOMEM;
+   * gzip data grow as they arrive, doubling from 1 MB, and are charged
+   * before each step, so a bomb stops at the cap. */
+  if (!s.is_gzip && s.file_size < limit) {
+    size_t want = (size_t)s.file_size + 1;
+    rc = charge_to(b, &charged, EV__MAX(want, (size_t)4096), who, path, "the file's contents", err);
+    if (!rc && ev__buf_reserve(out, want) != EV_OK) rc = EV_ENOMEM;
+  }
   while (rc == EV_OK) {
-    rc = out->cap > out->len ? EV_OK : ev__buf_reserve(out, 1 << 20);
-    if (rc == EV_ERANGE && out->cap > out->len) rc = EV_OK; /* read the last bytes up to limit */
+    if (out->cap == out->len) {
+      size_t want = EV__MAX(out->cap, (size_t)1 << 20);
+      if (out->limit) want = EV__MIN(want, out->limit - EV__MIN(out->limit, out->len));
+      if (!want) {
+        rc = EV_ERANGE;
+      } else {
+        char what[96];
+        snprintf(what, sizeof what, "decompressing the file (%zu bytes so far)", out->len);
+        /* ev__buf_reserve grows to max(need, 4096), doubling: exactly len + want here */
+        if ((rc = charge_to(b, &charged, EV__MAX(out->len + want, (size_t)4096), who, path, what, err)))
+          break;
+        rc = ev__buf_reserve(out, want);
+      }
+    }
     if (rc == EV_ERANGE) {
-      char b[32];
-      ev__fmt_bytes(b, sizeof b, (double)limit);
+      char lim[32];
+      ev__fmt_bytes(lim, sizeof lim, (double)limit);
       rc = ev__err(err, EV_ERANGE, "%s: %s: file is larger than the %s this reader accepts", who,
-                   path, b);
+                   path, lim);
       break;
     }
     if (rc) break;
@@ -133,8 +164,26 @@ int ev__file_read_all(const char *path, const char *who, size_t limit, ev__buf *
   if (rc == EV_ENOMEM)
     rc = ev__err(err, EV_ENOMEM, "%s: %s: out of memory reading the file", who, path);
   ev__stream_close(&s);
-  if (rc) ev__buf_free(out);
-  return rc;
+  if (rc) {
+    ev__budget_give(b, charged);
+    ev__buf_free(out);
+    return rc;
+  }
+  if (out->cap - out->len > ((size_t)64 << 10)) {
+    /* what the doubling left unused goes back (gzip input) */
+    unsigned char *p = ev__realloc(out->data, out->len + 1);
+    if (!p) {
+      ev__budget_give(b, charged);
+      ev__buf_free(out);
+      return ev__err(err, EV_ENOMEM, "%s: %s: out of memory reading the file", who, path);
+    }
+    out->data = p;
+    out->cap = out->len + 1;
+  }
+  /* the caller gives back out->cap */
+  if (charged > out->cap) ev__budget_give(b, charged - out->cap);
+  else if (b) b->used += out->cap - charged;
+  return EV_OK;
 }
 
 int ev__file_map(const char *path, const char *who, void **base, size_t *len, ev_error *err) {

@@ -10,15 +10,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/budget.h"
 #include "core/internal.h"
 
 /* Check that `path` is a readable regular file; returns its size. */
 int ev__file_stat(const char *path, const char *who, uint64_t *size, ev_error *err);
 
 /* Read the whole (uncompressed) file into memory, at most `limit` bytes
- * (EV_ERANGE beyond that). */
+ * (EV_ERANGE beyond that).  The buffer always has room for one more byte
+ * (out->cap > out->len), so a reader can append a NUL without growing it. */
 int ev__file_read_all(const char *path, const char *who, size_t limit, ev__buf *out,
                       ev_error *err);
+/* The same, charging the buffer to b as it grows (gzip data grow as they
+ * are decompressed, so a bomb stops at the cap); the caller gives back
+ * out->cap when it frees the buffer. */
+int ev__file_read_budget(const char *path, const char *who, size_t limit, ev__budget *b,
+                         ev__buf *out, ev_error *err);
 
 /* Map the whole file privately (copy-on-write: writes never reach the file). */
 int ev__file_map(const char *path, const char *who, void **base, size_t *len, ev_error *err);

@@ -35,6 +35,12 @@ char *ev__strndup(const char *s, size_t n);
  * in single-threaded tests only. */
 void ev__alloc_fail_at(long k);
 long ev__alloc_count(void);
+/* Test hook: on = 1 starts counting the bytes allocated through these
+ * wrappers (from zero; freeing memory allocated before counts negative),
+ * on = 0 stops.  ev__alloc_peak() is the highest count since the start:
+ * what a reader held at most, for tests that bound its amplification. */
+void ev__alloc_track(int on);
+int64_t ev__alloc_peak(void);
 
 /* ---- errors and notes ---- */
 /* Sets err (if non-NULL) and returns `code`, so callers can `return ev__err(...)`. */

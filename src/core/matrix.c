@@ -13,7 +13,9 @@ static int check_shape(int64_t n_rows, int64_t n_cols, size_t *n_bytes, ev_error
   if (n_rows < 0 || n_cols < 1)
     return ev__err(err, EV_EINVAL, "matrix: invalid shape %lld x %lld", (long long)n_rows,
                    (long long)n_cols);
-  if (ev__mul((size_t)n_rows, (size_t)n_cols, &n_vals) || ev__mul(n_vals, sizeof(float), n_bytes))
+  /* a row must be addressable too, even in a matrix of no rows */
+  if ((uint64_t)n_cols > (uint64_t)INT64_MAX / sizeof(float) ||
+      ev__mul((size_t)n_rows, (size_t)n_cols, &n_vals) || ev__mul(n_vals, sizeof(float), n_bytes))
     return ev__err(err, EV_ERANGE, "matrix: shape %lld x %lld is too large", (long long)n_rows,
                    (long long)n_cols);
   return EV_OK;

@@ -1,14 +1,43 @@
-/* strmap.c — FNV-1a hashed, linear-probing string map. */
+/* strmap.c — linear-probing string map on a seeded FNV-1a hash.
+ *
+ * Keys come from files (metadata values, column names), so the hash must not
+ * let a file choose collisions: plain FNV-1a's low bits depend only on the
+ * low bits of its state, which makes colliding keys easy to build and turns
+ * linear probing quadratic.  A per-process random seed and a final mix (the
+ * MurmurHash3 finaliser) spread every input bit over the bits the table
+ * uses.  Lookups and iteration order may differ between processes; nothing
+ * depends on the order (callers sort what they show).
+ */
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "core/internal.h"
 #include "core/strmap.h"
 
-static uint64_t hash_str(const char *s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+static uint64_t seed(void) {
+  static uint64_t s;
+  uint64_t v = __atomic_load_n(&s, __ATOMIC_RELAXED);
+  if (v) return v;
+  if (getrandom(&v, sizeof v, GRND_NONBLOCK) != (ssize_t)sizeof v)
+    v = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&s;
+  v |= 1;
+  __atomic_store_n(&s, v, __ATOMIC_RELAXED);
+  return v;
+}
+
+uint64_t ev__strhash(const char *s, size_t len) {
+  uint64_t h = 1469598103934665603ULL ^ seed();
+  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
   return h;
 }
+
+static uint64_t hash_str(const char *s) { return ev__strhash(s, strlen(s)); }
 
 int ev__strmap_init(ev__strmap *m, size_t expected) {
   size_t cap = 16;

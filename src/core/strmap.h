@@ -22,4 +22,7 @@ int64_t *ev__strmap_upsert(ev__strmap *m, const char *key, int64_t init, int *in
 /* Pointer to the value, or NULL when absent. */
 int64_t *ev__strmap_get(const ev__strmap *m, const char *key);
 
+/* The map's hash of len bytes (seeded per process; see strmap.c). */
+uint64_t ev__strhash(const char *s, size_t len);
+
 #endif

@@ -17,6 +17,7 @@
 
 #include "core/file.h"
 #include "io/idx.h"
+#include "io/readers.h"
 
 static int type_from_code(int code, ev__dtype *dt) {
   switch (code) {
@@ -36,8 +37,9 @@ int ev__idx_is_magic(const unsigned char *m, size_t n) {
 }
 
 int ev__idx_read_array(const char *path, ev__ndarray *a, unsigned char **owned, int *is_gzip,
-                       ev_error *err) {
+                       ev__budget *b, ev_error *err) {
   ev__stream s;
+  size_t charged = 0;
   unsigned char head[4 + 4 * 8];
   ev__buf buf = {0};
   memset(a, 0, sizeof *a);
@@ -85,6 +87,10 @@ int ev__idx_read_array(const char *path, ev__ndarray *a, unsigned char **owned, 
   buf.limit = n_bytes ? n_bytes : 1;
   while (buf.len < n_bytes) {
     size_t want = EV__MIN(n_bytes - buf.len, (size_t)16 << 20);
+    char what[96];
+    snprintf(what, sizeof what, "the data (%zu bytes)", n_bytes);
+    if ((rc = ev__budget_take(b, want, "idx", path, what, err))) goto done;
+    charged += want;
     if (ev__buf_reserve(&buf, want) != EV_OK) {
       rc = ev__err(err, EV_ENOMEM, "idx: %s: out of memory reading %zu bytes", path, n_bytes);
       goto done;
@@ -119,24 +125,33 @@ int ev__idx_read_array(const char *path, ev__ndarray *a, unsigned char **owned, 
   *owned = buf.data;
   buf.data = NULL;
 done:
+  if (rc) ev__budget_give(b, charged);
   ev__buf_free(&buf);
   ev__stream_close(&s);
   return rc;
 }
 
-int ev_idx_read(const char *path, ev_matrix **out, ev_source_info *info, ev_error *err) {
+int ev__idx_read(const char *path, ev_matrix **out, ev_source_info *info, ev__budget *b,
+                 ev_error *err) {
   ev__ndarray a;
   unsigned char *owned;
   int is_gzip;
   *out = NULL;
   if (info) memset(info, 0, sizeof *info);
-  int rc = ev__idx_read_array(path, &a, &owned, &is_gzip, err);
+  int rc = ev__idx_read_array(path, &a, &owned, &is_gzip, b, err);
   if (rc) return rc;
-  rc = ev__ndarray_to_matrix(&a, "idx", path, 0, out, err);
+  rc = ev__ndarray_to_matrix(&a, "idx", path, 0, b, out, err);
   if (rc == EV_OK && info) {
     if (is_gzip) snprintf(info->detail, sizeof info->detail, "gzip");
     ev__ndarray_describe(&a, EV_FORMAT_IDX, info);
   }
   ev__free(owned);
+  ev__budget_give(b, a.n_elems * ev__dtype_size(a.dtype));
   return rc;
+}
+
+int ev_idx_read(const char *path, ev_matrix **out, ev_source_info *info, ev_error *err) {
+  ev__budget b;
+  ev__budget_init(&b, 0);
+  return ev__idx_read(path, out, info, &b, err);
 }

@@ -116,12 +116,30 @@ static int parse_string(parser *ps, char **out) {
       case 'r': c = '\r'; break;
       case 't': c = '\t'; break;
       case 'u':
+        /* UTF-16 as JSON writes it: a high surrogate and a low one are one
+         * character; a surrogate without its partner becomes U+FFFD (as a
+         * browser's TextEncoder writes it) and whatever follows it stays */
         if ((rc = hex4(ps, &cp))) break;
-        if (cp >= 0xd800 && cp < 0xdc00 && ps->end - ps->p >= 6 && ps->p[0] == '\\' && ps->p[1] == 'u') {
-          unsigned lo;
-          ps->p += 2;
-          if ((rc = hex4(ps, &lo))) break;
-          if (lo >= 0xdc00 && lo < 0xe000) cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        if (cp == 0) {
+          ps->p -= 6;
+          rc = fail(ps, "\\u0000 (NUL) in a string is not supported");
+          break;
+        }
+        if (cp >= 0xd800 && cp < 0xdc00) {
+          const char *next = ps->p;
+          unsigned lo = 0;
+          if (ps->end - ps->p >= 6 && ps->p[0] == '\\' && ps->p[1] == 'u') {
+            ps->p += 2;
+            if ((rc = hex4(ps, &lo))) break;
+          }
+          if (lo >= 0xdc00 && lo < 0xe000) {
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+          } else {
+            ps->p = next; /* not a partner: read it on its own */
+            cp = 0xfffd;
+          }
+        } else if (cp >= 0xdc00 && cp < 0xe000) {
+          cp = 0xfffd;
         }
         if (put_utf8(&b, cp)) rc = EV_ENOMEM;
         c = 0;

@@ -6,9 +6,11 @@
 #include <sys/stat.h>
 
 #include "core/file.h"
+#include "core/table_internal.h"
 #include "embview/io.h"
 #include "embview/tensorboard.h"
 #include "io/idx.h"
+#include "io/readers.h"
 #include "io/tb_internal.h"
 
 const char *ev_format_name(ev_format f) {
@@ -113,7 +115,7 @@ static int attach(ev_dataset *ds, ev_table *extra, ev_error *err) {
     ds->meta = extra;
     return EV_OK;
   }
-  int rc = ev_table_merge(ds->meta, extra, err);
+  int rc = ev__table_merge_move(ds->meta, extra, err);
   ev_table_free(extra);
   return rc;
 }
@@ -132,24 +134,27 @@ int ev_dataset_load(const char *path, const ev_load_options *opts, ev_dataset **
     return ev__err(err, EV_ENOMEM, "input: out of memory");
   }
   ev_format fmt = opts->format;
+  ev__budget budget;
+  ev__budget_init(&budget, opts->max_memory);
+  ev__budget *b = &budget;
   int rc = EV_OK;
   if (fmt == EV_FORMAT_AUTO) rc = ev_format_detect(path, &fmt, err);
   ev_table *cols = NULL;
   if (rc == EV_OK) {
     switch (fmt) {
-      case EV_FORMAT_IDX: rc = ev_idx_read(path, &ds->x, &ds->source, err); break;
-      case EV_FORMAT_NPY: rc = ev_npy_read(path, &ds->x, &ds->source, err); break;
-      case EV_FORMAT_NPZ: rc = ev_npz_read(path, &ds->x, &cols, &ds->source, err); break;
+      case EV_FORMAT_IDX: rc = ev__idx_read(path, &ds->x, &ds->source, b, err); break;
+      case EV_FORMAT_NPY: rc = ev__npy_read(path, &ds->x, &ds->source, b, err); break;
+      case EV_FORMAT_NPZ: rc = ev__npz_read(path, &ds->x, &cols, &ds->source, b, err); break;
       case EV_FORMAT_TSV:
       case EV_FORMAT_CSV: {
         ev_text_options t = opts->text;
         if (!t.delimiter && opts->format != EV_FORMAT_AUTO) t.delimiter = fmt == EV_FORMAT_CSV ? ',' : '\t';
-        rc = ev_text_tensor_read(path, &t, &ds->x, &cols, &ds->source, notes, err);
+        rc = ev__text_tensor_read(path, &t, &ds->x, &cols, &ds->source, notes, b, err);
         break;
       }
       case EV_FORMAT_TENSORBOARD: {
         ev_dataset *tb = NULL;
-        rc = ev__tb_load(path, opts->tensor, &tb, notes, err);
+        rc = ev__tb_load(path, opts->tensor, &tb, notes, b, err);
         if (rc == EV_OK) {
           ds->x = tb->x;
           cols = tb->meta;
@@ -170,12 +175,12 @@ int ev_dataset_load(const char *path, const ev_load_options *opts, ev_dataset **
   int64_t n = rc == EV_OK ? ds->x->n_rows : 0;
   if (rc == EV_OK && opts->metadata_path) {
     ev_table *t = NULL;
-    rc = ev_metadata_read(opts->metadata_path, n, &t, notes, err);
+    rc = ev__metadata_read(opts->metadata_path, n, &t, notes, b, err);
     if (rc == EV_OK) rc = attach(ds, t, err);
   }
   if (rc == EV_OK && opts->labels_path) {
     ev_table *t = NULL;
-    rc = ev_labels_read(opts->labels_path, n, &t, notes, err);
+    rc = ev__labels_read(opts->labels_path, n, &t, notes, b, err);
     if (rc == EV_OK) rc = attach(ds, t, err);
   }
   if (rc) {

@@ -21,99 +21,97 @@
 #include <sys/mman.h>
 
 #include "core/file.h"
-#include "core/strmap.h"
+#include "core/table_internal.h"
 #include "embview/io.h"
 #include "io/idx.h"
 #include "io/npy.h"
+#include "io/readers.h"
 #include "io/text_lines.h"
 
 #define METADATA_MAX_BYTES ((size_t)16 << 30)
 #define METADATA_MAX_COLS 4096
 
-typedef struct meta_line {
-  char *s;
-  size_t len;
-} meta_line;
+/* Lines of the file as TensorBoard sees them: not blank, '\r' dropped. */
+typedef struct line_iter {
+  const char *pos, *end;
+  int64_t n_crlf;
+} line_iter;
 
-/* Split the line in place on TABs (they become NULs); up to n_cols cells. */
-static void split_cells(char *s, size_t len, int n_cols, const char **cells) {
-  int k = 0;
-  char *p = s, *end = s + len;
-  while (k < n_cols) {
-    char *q = memchr(p, '\t', (size_t)(end - p));
-    if (!q) q = end;
-    *q = '\0';
-    cells[k++] = q > p ? p : NULL;
-    if (q == end) break;
-    p = q + 1;
+static const char *next_row(line_iter *it, size_t *len) {
+  for (const char *s; (s = ev__next_line(&it->pos, it->end, len));) {
+    if (ev__js_blank(s, *len)) continue;
+    if (*len && s[*len - 1] == '\r') (*len)--, it->n_crlf++;
+    return s;
   }
-  while (k < n_cols) cells[k++] = NULL;
+  return NULL;
 }
 
-int ev_metadata_read(const char *path, int64_t n_points, ev_table **out, ev_notes *notes,
-                     ev_error *err) {
+/* The next TAB-separated field of [*p, end): start and length; *p moves past
+ * its TAB, or to NULL after the last field. */
+static const char *next_field(const char **p, const char *end, size_t *len) {
+  const char *s = *p;
+  const char *q = memchr(s, '\t', (size_t)(end - s));
+  *len = (size_t)((q ? q : end) - s);
+  *p = q ? q + 1 : NULL;
+  return s;
+}
+
+/* The file in two passes over its rows, each split once: count each
+ * column's cells and bytes, then put them into storage of exactly that
+ * size.  Linear in the file; memory: the file, plus at most 8 bytes of row
+ * index and the text itself per present cell (table.c). */
+int ev__metadata_read(const char *path, int64_t n_points, ev_table **out, ev_notes *notes,
+                      ev__budget *b, ev_error *err) {
   ev__buf buf;
-  meta_line *lines = NULL;
-  const char **cells = NULL;
-  const char **names = NULL;
+  ev__col_plan *plans = NULL;
+  int64_t *cursor_k = NULL;
+  uint64_t *cursor_pos = NULL;
+  char *header = NULL;
   ev_table *t = NULL;
-  int64_t n_lines = 0, cap = 0, n_crlf = 0;
   *out = NULL;
-  int rc = ev__file_read_all(path, "metadata", METADATA_MAX_BYTES, &buf, err);
+  int rc = ev__file_read_budget(path, "metadata", METADATA_MAX_BYTES, b, &buf, err);
   if (rc) return rc;
-  if (ev__buf_append(&buf, "", 1) != EV_OK) {
-    rc = ev__err(err, EV_ENOMEM, "metadata: %s: out of memory", path);
-    goto done;
-  }
-  const char *pos = (const char *)buf.data, *end = (const char *)buf.data + buf.len - 1;
-  ev__skip_bom(&pos, end);
-  size_t len;
-  for (const char *s; (s = ev__next_line(&pos, end, &len));) {
-    if (ev__js_blank(s, len)) continue;
-    if (len && s[len - 1] == '\r') len--, n_crlf++;
-    if (n_lines == cap) {
-      cap = cap ? cap * 2 : 1024;
-      meta_line *nl = ev__realloc(lines, (size_t)cap * sizeof *lines);
-      if (!nl) {
-        rc = ev__err(err, EV_ENOMEM, "metadata: %s: out of memory", path);
-        goto done;
-      }
-      lines = nl;
-    }
-    lines[n_lines++] = (meta_line){(char *)s, len};
-  }
+  const char *data = (const char *)buf.data, *end = data + buf.len;
+  if (!data) data = end = "";
+  line_iter it = {data, end, 0};
+  ev__skip_bom(&it.pos, end);
+  const char *body = it.pos;
+  size_t first_len = 0, len;
+  const char *first = next_row(&it, &first_len);
+  int64_t n_lines = first ? 1 : 0;
+  while (next_row(&it, &len)) n_lines++;
+  int64_t n_crlf = it.n_crlf;
   if (n_lines == 0) {
     rc = ev__err(err, EV_EFORMAT, "metadata: %s: no rows (the file is empty or blank)", path);
     goto done;
   }
   /* Header rule: a TAB in the first line. */
-  int has_header = memchr(lines[0].s, '\t', lines[0].len) != NULL;
+  int has_header = memchr(first, '\t', first_len) != NULL;
   int n_cols = 1;
   if (has_header) {
-    for (size_t i = 0; i < lines[0].len; i++) n_cols += lines[0].s[i] == '\t';
+    for (size_t i = 0; i < first_len && n_cols <= METADATA_MAX_COLS; i++) n_cols += first[i] == '\t';
     if (n_cols > METADATA_MAX_COLS) {
-      rc = ev__err(err, EV_ERANGE, "metadata: %s: %d columns in the header; at most %d supported",
-                   path, n_cols, METADATA_MAX_COLS);
+      rc = ev__err(err, EV_ERANGE, "metadata: %s: more than %d columns in the header; at most %d supported",
+                   path, METADATA_MAX_COLS, METADATA_MAX_COLS);
       goto done;
     }
   }
-  int64_t first = has_header ? 1 : 0;
-  int64_t m = n_lines - first;
+  int64_t m = n_lines - (has_header ? 1 : 0);
   if (!has_header && n_points >= 0 && m == n_points + 1) {
     /* One column, one row too many: a header line such as "label", unless
      * that first value occurs again below (then it is data, and the count
      * is simply wrong). */
     int repeated = 0;
-    for (int64_t i = 1; i < n_lines && !repeated; i++)
-      repeated = lines[i].len == lines[0].len && !memcmp(lines[i].s, lines[0].s, lines[0].len);
+    line_iter r = {body, end, 0};
+    next_row(&r, &len);
+    for (const char *s; !repeated && (s = next_row(&r, &len));)
+      repeated = len == first_len && !memcmp(s, first, len);
     if (!repeated) {
       ev__note(notes,
                "metadata: %s: one column with %lld rows for %lld points: reading the first row "
                "('%.*s') as the column name (TensorBoard would reject this file)",
-               path, (long long)m, (long long)n_points, (int)EV__MIN(lines[0].len, 60),
-               lines[0].s);
+               path, (long long)m, (long long)n_points, (int)EV__MIN(first_len, 60), first);
       has_header = 1;
-      first = 1;
       m = n_points;
     }
   }
@@ -124,49 +122,84 @@ int ev_metadata_read(const char *path, int64_t n_points, ev_table **out, ev_note
                  has_header ? "after a header row" : "one column, no header row");
     goto done;
   }
-  cells = ev__malloc((size_t)(m ? m : 1) * (size_t)n_cols * sizeof *cells);
-  names = ev__malloc((size_t)n_cols * sizeof *names);
-  if (!cells || !names) {
-    rc = ev__err(err, EV_ENOMEM, "metadata: %s: out of memory for %lld x %d cells", path,
-                 (long long)m, n_cols);
-    goto done;
-  }
-  if (has_header) {
-    split_cells(lines[0].s, lines[0].len, n_cols, names);
-  } else {
-    names[0] = "label";
-  }
-  for (int64_t i = 0; i < m; i++)
-    split_cells(lines[first + i].s, lines[first + i].len, n_cols, cells + (size_t)i * (size_t)n_cols);
-  rc = ev_table_new(m, &t, err);
-  if (rc) goto done;
-  const char **col_vals = ev__malloc((size_t)(m ? m : 1) * sizeof *col_vals);
-  if (!col_vals) {
+  plans = ev__calloc((size_t)n_cols, sizeof *plans);
+  cursor_k = ev__calloc((size_t)n_cols, sizeof *cursor_k);
+  cursor_pos = ev__calloc((size_t)n_cols, sizeof *cursor_pos);
+  header = ev__malloc(first_len + 1);
+  if (!plans || !cursor_k || !cursor_pos || !header) {
     rc = ev__err(err, EV_ENOMEM, "metadata: %s: out of memory", path);
     goto done;
   }
-  for (int j = 0; j < n_cols && rc == EV_OK; j++) {
-    char fallback[32];
-    const char *name = names[j];
-    if (!name) {
-      snprintf(fallback, sizeof fallback, "column_%d", j + 1);
-      name = fallback;
+  /* Pass 1: what each column holds.  Fields past n_cols are ignored,
+   * missing ones are empty. */
+  for (int pass = 1; pass <= 2; pass++) {
+    line_iter r = {body, end, 0};
+    if (has_header) next_row(&r, &len);
+    int64_t i = 0;
+    for (const char *s; (s = next_row(&r, &len)); i++) {
+      const char *p = s;
+      for (int j = 0; p && j < n_cols; j++) {
+        size_t flen;
+        const char *f = next_field(&p, s + len, &flen);
+        if (!flen) continue;
+        if (pass == 1) {
+          double v;
+          plans[j].n_present++;
+          plans[j].n_bytes += flen + 1;
+          if (!plans[j].not_numeric && !ev__parse_number(f, flen, &v)) plans[j].not_numeric = 1;
+        } else {
+          ev__table_put(t, j, cursor_k[j]++, i, cursor_pos[j], f, flen);
+          cursor_pos[j] += flen + 1;
+        }
+      }
     }
-    if (ev_table_find_col(t, name) >= 0) {
-      snprintf(fallback, sizeof fallback, "column_%d", j + 1);
-      ev__note(notes, "metadata: %s: duplicate column name '%s' renamed to '%s'", path, name, fallback);
-      name = fallback;
+    if (pass == 2) break;
+    /* Storage for exactly that, and the names. */
+    int first_col;
+    if ((rc = ev_table_new(m, &t, err)) ||
+        (rc = ev__table_add_planned(t, n_cols, plans, b, "metadata", path, &first_col, err)))
+      goto done;
+    const char *p = has_header ? first : NULL;
+    for (int j = 0; j < n_cols; j++) {
+      char fallback[32], name_buf[64];
+      const char *name = "label";
+      size_t flen = 0;
+      if (p) {
+        const char *f = next_field(&p, first + first_len, &flen);
+        memcpy(header, f, flen);
+        header[flen] = '\0';
+        name = header;
+      } else if (has_header) {
+        flen = 0; /* the header line ran out of fields */
+      }
+      if (has_header && !flen) {
+        snprintf(fallback, sizeof fallback, "column_%d", j + 1);
+        name = fallback;
+      }
+      if (ev_table_find_col(t, name) >= 0) {
+        snprintf(fallback, sizeof fallback, "column_%d", j + 1);
+        if (ev_table_find_col(t, fallback) >= 0 &&
+            ev__table_suffixed_name(t, fallback, sizeof fallback, name_buf, sizeof name_buf)) {
+          rc = ev__err(err, EV_ENOMEM, "metadata: %s: out of memory", path);
+          goto done;
+        }
+        const char *renamed = ev_table_find_col(t, fallback) >= 0 ? name_buf : fallback;
+        ev__note(notes, "metadata: %s: duplicate column name '%s' renamed to '%s'", path, name, renamed);
+        name = renamed;
+      }
+      if (ev__table_name_col(t, j, name)) {
+        rc = ev__err(err, EV_ENOMEM, "metadata: %s: out of memory", path);
+        goto done;
+      }
     }
-    for (int64_t i = 0; i < m; i++) col_vals[i] = cells[(size_t)i * (size_t)n_cols + (size_t)j];
-    rc = ev_table_add_column(t, name, col_vals, err);
   }
-  ev__free(col_vals);
-  if (rc) goto done;
   if (n_crlf) ev__note(notes, "metadata: %s: CRLF line endings (the '\\r' was dropped)", path);
 done:
-  ev__free(lines);
-  ev__free(cells);
-  ev__free(names);
+  ev__free(plans);
+  ev__free(cursor_k);
+  ev__free(cursor_pos);
+  ev__free(header);
+  ev__budget_give(b, buf.cap);
   ev__buf_free(&buf);
   if (rc)
     ev_table_free(t);
@@ -175,9 +208,16 @@ done:
   return rc;
 }
 
+int ev_metadata_read(const char *path, int64_t n_points, ev_table **out, ev_notes *notes,
+                     ev_error *err) {
+  ev__budget b;
+  ev__budget_init(&b, 0);
+  return ev__metadata_read(path, n_points, out, notes, &b, err);
+}
+
 /* Labels from a 1-D IDX or NPY array, or a text file. */
-int ev_labels_read(const char *path, int64_t n_points, ev_table **out, ev_notes *notes,
-                   ev_error *err) {
+int ev__labels_read(const char *path, int64_t n_points, ev_table **out, ev_notes *notes,
+                    ev__budget *b, ev_error *err) {
   ev__stream s;
   unsigned char head[8];
   size_t got = 0;
@@ -190,26 +230,29 @@ int ev_labels_read(const char *path, int64_t n_points, ev_table **out, ev_notes 
   if (rc) return rc;
   ev__ndarray a;
   unsigned char *owned = NULL;
+  size_t owned_len = 0;
   void *map = NULL;
   size_t map_len = 0;
   const char *kind;
   if (ev__idx_is_magic(head, got)) {
     int is_gzip;
     kind = "idx";
-    rc = ev__idx_read_array(path, &a, &owned, &is_gzip, err);
+    rc = ev__idx_read_array(path, &a, &owned, &is_gzip, b, err);
+    if (!rc) owned_len = a.n_elems * ev__dtype_size(a.dtype);
   } else if (got >= 6 && !memcmp(head, "\x93NUMPY", 6) && gz) {
     /* labels are small: a compressed .npy is read whole */
     kind = "npy";
-    ev__buf b = {0};
-    rc = ev__file_read_all(path, "labels", (size_t)1 << 34, &b, err);
-    owned = b.data;
-    if (!rc) rc = ev__npy_parse(b.data, b.len, "labels", path, &a, err);
+    ev__buf buf = {0};
+    rc = ev__file_read_budget(path, "labels", (size_t)1 << 34, b, &buf, err);
+    owned = buf.data;
+    owned_len = buf.cap;
+    if (!rc) rc = ev__npy_parse(buf.data, buf.len, "labels", path, &a, err);
   } else if (got >= 6 && !memcmp(head, "\x93NUMPY", 6)) {
     kind = "npy";
     rc = ev__file_map(path, "labels", &map, &map_len, err);
     if (!rc) rc = ev__npy_parse(map, map_len, "labels", path, &a, err);
   } else {
-    return ev_metadata_read(path, n_points, out, notes, err);
+    return ev__metadata_read(path, n_points, out, notes, b, err);
   }
   if (rc) goto done;
   if (a.ndim != 1 && !(a.ndim == 2 && a.shape[1] == 1)) {
@@ -224,13 +267,21 @@ int ev_labels_read(const char *path, int64_t n_points, ev_table **out, ev_notes 
     goto done;
   }
   rc = ev_table_new(a.shape[0], out, err);
-  if (!rc) rc = ev__ndarray_to_column(&a, "label", *out, err);
+  if (!rc) rc = ev__ndarray_to_column(&a, "label", *out, b, "labels", path, err);
   if (rc) {
     ev_table_free(*out);
     *out = NULL;
   }
 done:
   ev__free(owned);
+  ev__budget_give(b, owned_len);
   if (map) munmap(map, map_len);
   return rc;
+}
+
+int ev_labels_read(const char *path, int64_t n_points, ev_table **out, ev_notes *notes,
+                   ev_error *err) {
+  ev__budget b;
+  ev__budget_init(&b, 0);
+  return ev__labels_read(path, n_points, out, notes, &b, err);
 }

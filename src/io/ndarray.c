@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/parallel.h"
+#include "core/table_internal.h"
 #include "io/ndarray.h"
 
 size_t ev__dtype_size(ev__dtype t) {
@@ -131,19 +132,50 @@ static int host_big_endian(void) {
   return *(const unsigned char *)&one == 0;
 }
 
+static void shape_text(const ev__ndarray *a, char *out, size_t len) {
+  size_t used = (size_t)snprintf(out, len, "(");
+  for (int i = 0; i < a->ndim && used < len; i++)
+    used += (size_t)snprintf(out + used, len - used, "%s%lld", i ? ", " : "", (long long)a->shape[i]);
+  if (used < len) snprintf(out + used, len - used, ")");
+}
+
+int ev__ndarray_row_len(const ev__ndarray *a, const char *who, const char *path, int64_t *d,
+                        ev_error *err) {
+  *d = a->ndim <= 1 ? 1 : ev__shape_prod(a->shape, a->ndim, 1);
+  size_t row_bytes;
+  if (*d < 0 || ev__mul((size_t)*d, EV__MAX(sizeof(float), ev__dtype_size(a->dtype)), &row_bytes) ||
+      row_bytes > (size_t)INT64_MAX) {
+    char shape[200];
+    shape_text(a, shape, sizeof shape);
+    if (*d < 0)
+      return ev__err(err, EV_ERANGE, "%s: %s: shape %s: a row would hold more than 2^63 values",
+                     who, path, shape);
+    return ev__err(err, EV_ERANGE,
+                   "%s: %s: shape %s: a row of %lld values is too large to address (its size in "
+                   "bytes overflows)",
+                   who, path, shape, (long long)*d);
+  }
+  return EV_OK;
+}
+
 int ev__ndarray_to_matrix(const ev__ndarray *a, const char *who, const char *path, int n_threads,
-                          ev_matrix **out, ev_error *err) {
+                          ev__budget *b, ev_matrix **out, ev_error *err) {
   *out = NULL;
   if (a->ndim < 1)
     return ev__err(err, EV_EFORMAT, "%s: %s: holds a scalar (0-d array), expected a 2-D array",
                    who, path);
-  int64_t n = a->shape[0];
-  int64_t d = a->ndim == 1 ? 1 : ev__shape_prod(a->shape, a->ndim, 1);
+  int64_t n = a->shape[0], d;
+  int rc = ev__ndarray_row_len(a, who, path, &d, err);
+  if (rc) return rc;
   if (d < 1)
     return ev__err(err, EV_EFORMAT, "%s: %s: rows have %lld values, expected at least 1", who,
                    path, (long long)d);
-  int rc = ev_matrix_new(n, d, out, err);
-  if (rc) return ev__err_prefix(err, "%s: %s", who, path);
+  if ((rc = ev__budget_take_matrix(b, n, d, who, path, err))) return rc;
+  rc = ev_matrix_new(n, d, out, err);
+  if (rc) {
+    ev__budget_give(b, (uint64_t)n * (uint64_t)d * sizeof(float));
+    return ev__err_prefix(err, "%s: %s", who, path);
+  }
   ev_matrix *m = *out;
   int nt = ev__resolve_threads(n_threads);
   (void)nt;
@@ -199,45 +231,73 @@ void ev__matrix_set_image_shape(ev_matrix *m, const ev__ndarray *a) {
   }
 }
 
-int ev__ndarray_to_column(const ev__ndarray *a, const char *name, ev_table *t, ev_error *err) {
+/* Longest text (with its NUL) one value of each dtype can need. */
+static size_t max_text(ev__dtype t) {
+  switch (t) {
+    case EV__DT_BOOL: return 2;
+    case EV__DT_U8: return 4;
+    case EV__DT_I8: return 5;
+    case EV__DT_U16: return 6;
+    case EV__DT_I16: return 7;
+    case EV__DT_U32: return 11;
+    case EV__DT_I32: return 12;
+    case EV__DT_U64: case EV__DT_I64: return 21;
+    case EV__DT_F16: case EV__DT_F32: case EV__DT_BF16: return 16; /* %.9g: -1.17549435e-38 */
+    case EV__DT_F64: return 25;                                     /* %.17g: -2.2250738585072014e-308 */
+  }
+  return 32;
+}
+
+int ev__ndarray_to_column(const ev__ndarray *a, const char *name, ev_table *t, ev__budget *b,
+                          const char *who, const char *path, ev_error *err) {
   int64_t n = a->shape[0];
   if (a->ndim != 1 || n != ev_table_n_rows(t))
     return ev__err(err, EV_EMISMATCH, "column '%s': expected %lld values, got %lld", name,
                    (long long)ev_table_n_rows(t), (long long)(a->ndim ? n : 0));
-  char *text = ev__malloc((size_t)(n ? n : 1) * 32);
-  const char **vals = ev__malloc((size_t)(n ? n : 1) * sizeof *vals);
-  int rc = EV_OK;
-  if (!text || !vals) {
-    rc = ev__err(err, EV_ENOMEM, "column '%s': out of memory", name);
-    goto done;
+  /* the longest text every value could need, then shrunk to what they took */
+  size_t cap, sz = ev__dtype_size(a->dtype), room = max_text(a->dtype), used = 0;
+  if (ev__mul((size_t)(n ? n : 1), room, &cap))
+    return ev__err(err, EV_ERANGE, "%s: %s: column '%s' is too large", who, path, name);
+  char what[300];
+  snprintf(what, sizeof what, "the text of column '%.200s'", name);
+  int rc = ev__budget_take(b, cap, who, path, what, err);
+  if (rc) return rc;
+  char *text = ev__malloc(cap);
+  if (!text) {
+    ev__budget_give(b, cap);
+    return ev__err(err, EV_ENOMEM, "column '%s': out of memory", name);
   }
-  size_t sz = ev__dtype_size(a->dtype);
   for (int64_t i = 0; i < n; i++) {
-    char *cell = text + (size_t)i * 32;
-    vals[i] = cell;
+    char *cell = text + used;
+    int k;
     switch (a->dtype) {
       case EV__DT_F16: case EV__DT_F32: case EV__DT_BF16:
-        snprintf(cell, 32, "%.9g", load_elem(a, (size_t)i));
+        k = snprintf(cell, room, "%.9g", load_elem(a, (size_t)i));
         break;
       case EV__DT_F64:
-        snprintf(cell, 32, "%.17g", load_elem(a, (size_t)i));
+        k = snprintf(cell, room, "%.17g", load_elem(a, (size_t)i));
         break;
       case EV__DT_U64:
-        snprintf(cell, 32, "%llu",
-                 (unsigned long long)load_uint(a->data + (size_t)i * sz, sz, a->big_endian));
+        k = snprintf(cell, room, "%llu",
+                     (unsigned long long)load_uint(a->data + (size_t)i * sz, sz, a->big_endian));
         break;
       case EV__DT_I64:
-        snprintf(cell, 32, "%lld",
-                 (long long)(int64_t)load_uint(a->data + (size_t)i * sz, sz, a->big_endian));
+        k = snprintf(cell, room, "%lld",
+                     (long long)(int64_t)load_uint(a->data + (size_t)i * sz, sz, a->big_endian));
         break;
       default:
-        snprintf(cell, 32, "%.0f", load_elem(a, (size_t)i));
+        k = snprintf(cell, room, "%.0f", load_elem(a, (size_t)i));
         break;
     }
+    used += (size_t)EV__MIN((size_t)k, room - 1) + 1;
   }
-  rc = ev_table_add_column(t, name, vals, err);
-done:
-  ev__free(text);
-  ev__free(vals);
-  return rc;
+  char *shrunk = used < cap ? ev__realloc(text, used ? used : 1) : text;
+  if (!shrunk) {
+    ev__free(text);
+    ev__budget_give(b, cap);
+    return ev__err(err, EV_ENOMEM, "column '%s': out of memory", name);
+  }
+  text = shrunk;
+  ev__budget_give(b, cap - used);
+  return ev__table_add_packed(t, name, text, used, b, who, path, err);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/budget.h"
 #include "core/internal.h"
 #include "embview/io.h"
 #include "embview/matrix.h"
@@ -49,16 +50,25 @@ int64_t ev__shape_prod(const int64_t *shape, int ndim, int from);
 void ev__ndarray_describe(const ev__ndarray *a, ev_format fmt, ev_source_info *info);
 
 /* Rows = shape[0], columns = product of the other dimensions (1 for 1-D).
- * Converts any dtype, order and byte order into a new heap matrix, records an
- * image shape for N x H x W (and N x H x W x C with C in 1, 3, 4) arrays. */
+ * Converts any dtype, order and byte order into a new heap matrix (charged
+ * to b), records an image shape for N x H x W (and N x H x W x C with C in
+ * 1, 3, 4) arrays. */
 int ev__ndarray_to_matrix(const ev__ndarray *a, const char *who, const char *path, int n_threads,
-                          ev_matrix **out, ev_error *err);
+                          ev__budget *b, ev_matrix **out, ev_error *err);
+
+/* The columns of a row: the product of shape[1..], 1 for 1-D.  EV_ERANGE
+ * (naming the shape) when a row of float32 values would not be addressable
+ * — even when shape[0] is 0 and the data are empty. */
+int ev__ndarray_row_len(const ev__ndarray *a, const char *who, const char *path, int64_t *d,
+                        ev_error *err);
 
 /* Record the image shape of N x H x W and N x H x W x C (C in 1, 3, 4) arrays. */
 void ev__matrix_set_image_shape(ev_matrix *m, const ev__ndarray *a);
 
-/* A 1-D array as text values: integers printed exactly, floats with %.9g /
- * %.17g, bools as 0/1. */
-int ev__ndarray_to_column(const ev__ndarray *a, const char *name, ev_table *t, ev_error *err);
+/* A 1-D array as a text column of t: integers printed exactly, floats with
+ * %.9g / %.17g, bools as 0/1.  Stored compactly (each value's own length
+ * plus a 4-byte row index); charged to b. */
+int ev__ndarray_to_column(const ev__ndarray *a, const char *name, ev_table *t, ev__budget *b,
+                          const char *who, const char *path, ev_error *err);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "core/file.h"
 #include "io/npy.h"
+#include "io/readers.h"
 
 #define NPY_HEADER_MAX (1u << 20) /* numpy itself refuses headers over 10 KB by default */
 
@@ -77,7 +78,22 @@ static int parse_descr(const char *s, ev__ndarray *a) {
 
 int ev__npy_parse(const unsigned char *buf, size_t len, const char *who, const char *path,
                   ev__ndarray *a, ev_error *err) {
+  size_t off, need;
+  int rc = ev__npy_parse_head(buf, len, len, who, path, a, &off, &need, err);
+  if (!rc) a->data = buf + off;
+  return rc;
+}
+
+int ev__npy_parse_head(const unsigned char *buf, size_t avail, size_t len, const char *who,
+                       const char *path, ev__ndarray *a, size_t *data_off, size_t *need,
+                       ev_error *err) {
   memset(a, 0, sizeof *a);
+  *need = 0;
+  *data_off = 0;
+  if (avail < EV__MIN(len, (size_t)12)) {
+    *need = EV__MIN(len, (size_t)12);
+    return EV_OK;
+  }
   if (len < 10 || memcmp(buf, "\x93NUMPY", 6) != 0)
     return ev__err(err, EV_EFORMAT, "%s: %s: not a .npy file (%s)", who, path,
                    len < 10 ? "too short for the 10-byte preamble" : "no \\x93NUMPY magic");
@@ -97,6 +113,10 @@ int ev__npy_parse(const unsigned char *buf, size_t len, const char *who, const c
   if (hlen > NPY_HEADER_MAX || pre + hlen > len)
     return ev__err(err, EV_EFORMAT, "%s: %s: header length %zu exceeds the file (%zu bytes)", who,
                    path, hlen, len);
+  if (avail < pre + hlen) {
+    *need = pre + hlen;
+    return EV_OK;
+  }
   dict_parser d = {(const char *)buf + pre, (const char *)buf + pre + hlen};
   char key[64], descr[64] = "";
   int have_descr = 0, have_order = 0, have_shape = 0;
@@ -163,10 +183,13 @@ int ev__npy_parse(const unsigned char *buf, size_t len, const char *who, const c
   if (!have_descr || !have_order || !have_shape)
     return ev__err(err, EV_EFORMAT, "%s: %s: header lacks '%s'", who, path,
                    !have_descr ? "descr" : !have_order ? "fortran_order" : "shape");
-  int64_t n_elems = ev__shape_prod(a->shape, a->ndim, 0);
+  int64_t n_elems = ev__shape_prod(a->shape, a->ndim, 0), row;
   size_t n_bytes;
   if (n_elems < 0 || ev__mul((size_t)n_elems, ev__dtype_size(a->dtype), &n_bytes))
     return ev__err(err, EV_EFORMAT, "%s: %s: shape is too large", who, path);
+  /* (0, 2**62) holds no data, yet its rows are not addressable */
+  int rc = ev__ndarray_row_len(a, who, path, &row, err);
+  if (rc) return rc;
   size_t have = len - pre - hlen;
   if (have != n_bytes)
     return ev__err(err, EV_EFORMAT,
@@ -174,7 +197,7 @@ int ev__npy_parse(const unsigned char *buf, size_t len, const char *who, const c
                    "data%s",
                    who, path, (long long)n_elems, ev__dtype_name(a->dtype), n_bytes, have,
                    have < n_bytes ? " (truncated?)" : "");
-  a->data = buf + pre + hlen;
+  *data_off = pre + hlen;
   a->n_elems = (size_t)n_elems;
   return EV_OK;
 syntax:
@@ -183,6 +206,13 @@ syntax:
 }
 
 int ev_npy_read(const char *path, ev_matrix **out, ev_source_info *info, ev_error *err) {
+  ev__budget b;
+  ev__budget_init(&b, 0);
+  return ev__npy_read(path, out, info, &b, err);
+}
+
+int ev__npy_read(const char *path, ev_matrix **out, ev_source_info *info, ev__budget *b,
+                 ev_error *err) {
   void *base;
   size_t len;
   ev__ndarray a;
@@ -209,7 +239,7 @@ int ev_npy_read(const char *path, ev_matrix **out, ev_source_info *info, ev_erro
     ev__matrix_set_image_shape(*out, &a);
     return EV_OK;
   }
-  rc = ev__ndarray_to_matrix(&a, "npy", path, 0, out, err);
+  rc = ev__ndarray_to_matrix(&a, "npy", path, 0, b, out, err);
 fail:
   munmap(base, len);
   return rc;

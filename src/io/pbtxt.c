@@ -59,6 +59,7 @@ static int read_string(lexer *lx, ev__buf *out) {
       char c = *lx->p++;
       if (c == q) break;
       if (c == '\\') {
+        const char *esc = lx->p - 1;
         if (lx->p >= lx->end) return fail(lx, start, "unterminated string");
         char e = *lx->p++;
         switch (e) {
@@ -81,11 +82,14 @@ static int read_string(lexer *lx, ev__buf *out) {
             if (e >= '0' && e <= '7') {
               int v = e - '0', n = 1;
               while (n < 3 && lx->p < lx->end && *lx->p >= '0' && *lx->p <= '7') v = v * 8 + (*lx->p++ - '0'), n++;
+              if (v > 0377) return fail(lx, esc, "octal escape out of range (at most \\377)");
               c = (char)v;
             } else {
               return fail(lx, lx->p - 2, "unknown escape in string");
             }
         }
+        /* the fields are C strings: a NUL would silently cut one short */
+        if (c == '\0') return fail(lx, esc, "NUL (\\0, \\x00) in a string is not supported");
       }
       if (ev__buf_append(out, &c, 1)) return ev__err(lx->err, EV_ENOMEM, "%s: out of memory", lx->source);
     }

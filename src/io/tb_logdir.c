@@ -10,6 +10,7 @@
 #include "core/file.h"
 #include "core/internal.h"
 #include "embview/tensorboard.h"
+#include "io/readers.h"
 #include "io/tb_internal.h"
 
 #define PLUGIN_DIR "plugins/org_tensorflow_tensorboard_projector"
@@ -450,6 +451,13 @@ int ev_tb_logdir_open(const char *dir, ev_tb_logdir **out, ev_notes *notes, ev_e
 }
 
 int ev_tb_embedding_load(const ev_tb_embedding *e, ev_dataset **out, ev_notes *notes, ev_error *err) {
+  ev__budget b;
+  ev__budget_init(&b, 0);
+  return ev__tb_embedding_load(e, out, notes, &b, err);
+}
+
+int ev__tb_embedding_load(const ev_tb_embedding *e, ev_dataset **out, ev_notes *notes, ev__budget *b,
+                          ev_error *err) {
   *out = NULL;
   ev_dataset *ds = ev__calloc(1, sizeof *ds);
   if (!ds) return ev__err(err, EV_ENOMEM, "log dir: out of memory");
@@ -458,10 +466,10 @@ int ev_tb_embedding_load(const ev_tb_embedding *e, ev_dataset **out, ev_notes *n
   ds->source.format = EV_FORMAT_TENSORBOARD;
   if (e->checkpoint) {
     ev_tf_checkpoint *c = NULL;
-    rc = ev_tf_checkpoint_open(e->checkpoint, &c, err);
+    rc = ev__tf_checkpoint_open(e->checkpoint, &c, b, err);
     const ev_tf_tensor *t = rc ? NULL : ev_tf_checkpoint_find(c, e->tensor_key);
     if (!rc && !t) rc = ev__err(err, EV_ENOTFOUND, "checkpoint %s: no tensor '%s'", e->checkpoint, e->tensor_key);
-    if (!rc) rc = ev_tf_tensor_read(c, t, &ds->x, err);
+    if (!rc) rc = ev__tf_tensor_read(c, t, &ds->x, b, err);
     if (!rc) {
       snprintf(ds->source.dtype, sizeof ds->source.dtype, "%s", ev_tf_dtype_name(t->dtype));
       snprintf(ds->source.detail, sizeof ds->source.detail, "TensorFlow checkpoint, tensor '%s'", t->name);
@@ -470,9 +478,9 @@ int ev_tb_embedding_load(const ev_tb_embedding *e, ev_dataset **out, ev_notes *n
     }
     ev_tf_checkpoint_free(c);
   } else {
-    rc = ev__tb_tensor_file_read(e->tensor_path, e->n_cols, 0, &ds->x, &ds->source, notes, err);
+    rc = ev__tb_tensor_file_read(e->tensor_path, e->n_cols, 0, &ds->x, &ds->source, notes, b, err);
   }
-  if (!rc && e->metadata_path) rc = ev_metadata_read(e->metadata_path, ds->x->n_rows, &ds->meta, notes, err);
+  if (!rc && e->metadata_path) rc = ev__metadata_read(e->metadata_path, ds->x->n_rows, &ds->meta, notes, b, err);
   if (rc) {
     ev_dataset_free(ds);
     return rc;
@@ -493,16 +501,17 @@ static int matches(const ev_tb_embedding *e, const char *want) {
   return !strncmp(want, e->run, r) && want[r] == '/' && !strcmp(want + r + 1, e->name);
 }
 
-int ev__tb_load(const char *path, const char *tensor, ev_dataset **out, ev_notes *notes, ev_error *err) {
+int ev__tb_load(const char *path, const char *tensor, ev_dataset **out, ev_notes *notes, ev__budget *b,
+                ev_error *err) {
   *out = NULL;
   size_t n = strlen(path);
-  if (n > 5 && !strcmp(path + n - 5, ".json")) return ev__tb_standalone_load(path, tensor, out, notes, err);
+  if (n > 5 && !strcmp(path + n - 5, ".json")) return ev__tb_standalone_load(path, tensor, out, notes, b, err);
   if (n > 6 && !strcmp(path + n - 6, ".index")) { /* a checkpoint by itself */
     char *prefix = ev__strdup(path);
     if (!prefix) return ev__err(err, EV_ENOMEM, "input: out of memory");
     prefix[n - 6] = '\0';
     ev_tf_checkpoint *c = NULL;
-    int rc = ev_tf_checkpoint_open(prefix, &c, err);
+    int rc = ev__tf_checkpoint_open(prefix, &c, b, err);
     ev_tb_embedding e = {0};
     if (!rc) {
       const ev_tf_tensor *t = tensor ? ev_tf_checkpoint_find(c, tensor) : NULL;
@@ -522,7 +531,7 @@ int ev__tb_load(const char *path, const char *tensor, ev_dataset **out, ev_notes
       e.checkpoint = prefix;
       e.name = e.tensor_key;
       e.run = (char *)".";
-      rc = ev_tb_embedding_load(&e, out, notes, err);
+      rc = ev__tb_embedding_load(&e, out, notes, b, err);
     }
     ev_tf_checkpoint_free(c);
     ev__free(prefix);
@@ -551,7 +560,7 @@ int ev__tb_load(const char *path, const char *tensor, ev_dataset **out, ev_notes
   if (!rc && !tensor && l->n_embeddings > 1)
     ev__note(notes, "log dir %s holds %d embeddings; loading '%s/%s' (choose with --tensor)", dir, l->n_embeddings,
              pick->run, pick->name);
-  if (!rc) rc = ev_tb_embedding_load(pick, out, notes, err);
+  if (!rc) rc = ev__tb_embedding_load(pick, out, notes, b, err);
   ev_tb_logdir_free(l);
   ev__free(dir);
   return rc;

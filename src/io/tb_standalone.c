@@ -10,6 +10,7 @@
 #include "core/internal.h"
 #include "embview/tensorboard.h"
 #include "io/json.h"
+#include "io/readers.h"
 #include "io/tb_internal.h"
 
 static char *beside(const char *json_path, const char *rel) {
@@ -30,7 +31,8 @@ static const char *string_of(const ev__json *e, const char *key) {
   return v && v->type == EV__JSON_STRING ? v->string : NULL;
 }
 
-int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **out, ev_notes *notes, ev_error *err) {
+int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **out, ev_notes *notes, ev__budget *b,
+                           ev_error *err) {
   *out = NULL;
   ev__buf text = {0};
   ev__json *root = NULL;
@@ -80,7 +82,7 @@ int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **ou
   }
   size_t tl = strlen(tp);
   int binary = tl > 6 && !strcmp(tp + tl - 6, ".bytes");
-  rc = ev__tb_tensor_file_read(tpath, shape[1], binary, &ds->x, &ds->source, notes, err);
+  rc = ev__tb_tensor_file_read(tpath, shape[1], binary, &ds->x, &ds->source, notes, b, err);
   if (rc) goto done;
   ds->source.format = EV_FORMAT_TENSORBOARD;
   if (binary && shape[0] && ds->x->n_rows < shape[0])
@@ -92,7 +94,7 @@ int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **ou
     } else if (!(mpath = beside(path, mp))) {
       rc = ev__err(err, EV_ENOMEM, "%s: out of memory", path);
     } else {
-      rc = ev_metadata_read(mpath, ds->x->n_rows, &ds->meta, notes, err);
+      rc = ev__metadata_read(mpath, ds->x->n_rows, &ds->meta, notes, b, err);
     }
   }
   /* "sprite": {"imagePath", "singleImageDim": [w, h]}: thumbnails, a nicety

@@ -5,6 +5,7 @@
 
 #include "core/file.h"
 #include "core/internal.h"
+#include "io/readers.h"
 #include "io/tb_internal.h"
 
 /* TensorBoard reads tensor_path as binary when it is not valid UTF-8; the
@@ -25,7 +26,7 @@ static int looks_like_text(const unsigned char *p, size_t n) {
 }
 
 int ev__tb_tensor_file_read(const char *path, int64_t n_cols, int binary, ev_matrix **out, ev_source_info *info,
-                            ev_notes *notes, ev_error *err) {
+                            ev_notes *notes, ev__budget *b, ev_error *err) {
   *out = NULL;
   uint64_t size;
   int rc = ev__file_stat(path, "tensor file", &size, err);
@@ -37,7 +38,7 @@ int ev__tb_tensor_file_read(const char *path, int64_t n_cols, int binary, ev_mat
   if (!binary && looks_like_text(head, got)) {
     fclose(f);
     ev_text_options opts = {'\t', 0};
-    return ev_text_tensor_read(path, &opts, out, NULL, info, notes, err);
+    return ev__text_tensor_read(path, &opts, out, NULL, info, notes, b, err);
   }
   if (n_cols <= 0) {
     fclose(f);
@@ -50,7 +51,8 @@ int ev__tb_tensor_file_read(const char *path, int64_t n_cols, int binary, ev_mat
     return ev__err(err, EV_EMISMATCH, "tensor file %s: %llu bytes is not a whole number of %lld-float rows", path,
                    (unsigned long long)size, (long long)n_cols);
   }
-  rc = ev_matrix_new((int64_t)(size / row_bytes), n_cols, out, err);
+  rc = ev__budget_take_matrix(b, (int64_t)(size / row_bytes), n_cols, "tensor file", path, err);
+  if (!rc) rc = ev_matrix_new((int64_t)(size / row_bytes), n_cols, out, err);
   if (!rc) {
     rewind(f);
     for (int64_t r = 0; r < (*out)->n_rows && !rc; r++) {

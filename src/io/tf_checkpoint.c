@@ -13,6 +13,7 @@
 #include "io/crc32c.h"
 #include "io/ndarray.h"
 #include "io/protobuf.h"
+#include "io/tb_internal.h"
 
 #define FOOTER_LEN 48
 #define TABLE_MAGIC 0xdb4775248b80fb57ull
@@ -106,12 +107,16 @@ static int read_block(const table *t, uint64_t off, uint64_t size, const char *w
   return EV_OK;
 }
 
-/* Walks one block's entries: key (rebuilt from the shared prefix) and value. */
+/* Walks one block's entries: key (rebuilt from the shared prefix) and value.
+ * Keys must increase strictly, as LevelDB writes them: within the block
+ * that is checked on the bytes that differ (O(non-shared bytes) per entry);
+ * the block's first key is compared with `prev`, the last key before the
+ * block (NULL: none), and the block's last key is left in `prev`. */
 typedef int (*entry_fn)(void *user, const unsigned char *key, size_t key_len, const unsigned char *val,
                         size_t val_len, ev_error *err);
 
-static int walk_block(const table *t, const unsigned char *b, size_t len, uint64_t off, entry_fn fn, void *user,
-                      ev_error *err) {
+static int walk_block(const table *t, const unsigned char *b, size_t len, uint64_t off, const char *what,
+                      ev__buf *prev, entry_fn fn, void *user, ev_error *err) {
   if (len < 4) goto bad;
   uint32_t n_restarts = (uint32_t)b[len - 4] | (uint32_t)b[len - 3] << 8 | (uint32_t)b[len - 2] << 16 |
                         (uint32_t)b[len - 1] << 24;
@@ -120,13 +125,28 @@ static int walk_block(const table *t, const unsigned char *b, size_t len, uint64
   ev__buf key = {0};
   key.limit = len;
   ev__pb r = ev__pb_init(b, end);
-  int rc = EV_OK;
+  int rc = EV_OK, first = 1;
   while (ev__pb_more(&r) && !rc) {
     uint64_t shared = ev__pb_varint(&r), non_shared = ev__pb_varint(&r), vlen = ev__pb_varint(&r);
     if (r.bad || shared > key.len || non_shared > (uint64_t)(r.end - r.p) || vlen > (uint64_t)(r.end - r.p) - non_shared) {
       ev__buf_free(&key);
       goto bad;
     }
+    /* strictly greater than the key before: compare where they differ */
+    const unsigned char *old = first && prev ? prev->data : key.data;
+    size_t old_len = first && prev ? prev->len : key.len, from = first ? 0 : (size_t)shared;
+    if (!first || (prev && prev->data)) {
+      size_t rest = old_len - from, k = EV__MIN(rest, (size_t)non_shared);
+      int c = k ? memcmp(r.p, old + from, k) : 0;
+      if (c < 0 || (c == 0 && (size_t)non_shared <= rest)) {
+        ev__buf_free(&key);
+        return ev__err(err, EV_EFORMAT,
+                       "checkpoint index %s: the keys of the %s block at offset %llu do not increase "
+                       "(a LevelDB table holds each key once, in order): the file is corrupt",
+                       t->path, what, (unsigned long long)off);
+      }
+    }
+    first = 0;
     key.len = (size_t)shared;
     if (ev__buf_append(&key, r.p, (size_t)non_shared)) {
       ev__buf_free(&key);
@@ -136,11 +156,17 @@ static int walk_block(const table *t, const unsigned char *b, size_t len, uint64
     rc = fn(user, key.data ? key.data : (const unsigned char *)"", key.len, r.p, (size_t)vlen, err);
     r.p += vlen;
   }
+  if (!rc && prev && !first) {
+    prev->len = 0;
+    if (ev__buf_append(prev, key.data ? key.data : (const unsigned char *)"", key.len) ||
+        ev__buf_reserve(prev, 1))
+      rc = ev__err(err, EV_ENOMEM, "checkpoint index %s: out of memory", t->path);
+  }
   ev__buf_free(&key);
   if (r.bad) goto bad;
   return rc;
 bad:
-  return ev__err(err, EV_EFORMAT, "checkpoint index %s: malformed block at offset %llu", t->path,
+  return ev__err(err, EV_EFORMAT, "checkpoint index %s: malformed %s block at offset %llu", t->path, what,
                  (unsigned long long)off);
 }
 
@@ -150,12 +176,29 @@ static int read_handle(ev__pb *r, uint64_t *off, uint64_t *size) {
   return r->bad ? -1 : 0;
 }
 
+/* Reading the index is two walks over it: the first checks LevelDB's
+ * invariants (each block's checksum; keys strictly increasing over the
+ * whole table; data blocks in file order, each once, none overlapping
+ * another or the index) and counts the tensors and their names' bytes; the
+ * second, after one allocation of exactly that, fills them in.  So an index
+ * whose entries all point at one block, or that repeats a key, is refused,
+ * and what the index costs is bounded by its size: at most one tensor per
+ * 4 bytes (an entry's three lengths and a key byte), and names of at most
+ * NAMES_PER_BYTE x its size (keys share prefixes, so a long name can cost
+ * a few bytes). */
+#define NAMES_PER_BYTE 32
+
 typedef struct reader {
   table t;
   ev_tf_checkpoint *c;
-  int64_t cap;
+  int fill;                 /* second walk */
   int have_header;
+  int64_t n_tensors;        /* counted by the first walk */
+  uint64_t name_bytes;
   int64_t skipped_slices;
+  uint64_t data_end;        /* the data blocks so far end here */
+  uint64_t data_limit;      /* and must end before the metaindex and index blocks */
+  ev__buf prev;             /* the last key of the data blocks so far */
 } reader;
 
 static int parse_shape(ev__pb sub, ev_tf_tensor *x) {
@@ -187,7 +230,8 @@ static int on_entry(void *user, const unsigned char *key, size_t key_len, const 
   reader *rd = user;
   ev_tf_checkpoint *c = rd->c;
   ev__pb r = ev__pb_init(val, val_len);
-  if (key_len == 0) { /* BundleHeaderProto */
+  if (key_len == 0) { /* BundleHeaderProto (the smallest key: the first entry) */
+    if (rd->fill) return EV_OK;
     c->num_shards = 1;
     while (ev__pb_more(&r)) {
       uint64_t tag = ev__pb_varint(&r);
@@ -204,16 +248,16 @@ static int on_entry(void *user, const unsigned char *key, size_t key_len, const 
     return EV_OK;
   }
   if (key[0] == 0) { /* a slice of a partitioned variable */
-    rd->skipped_slices++;
+    if (!rd->fill) rd->skipped_slices++;
     return EV_OK;
   }
-  if (c->n_tensors == rd->cap) {
-    int64_t cap = rd->cap ? rd->cap * 2 : 16;
-    ev_tf_tensor *p = ev__realloc(c->tensors, (size_t)cap * sizeof *p);
-    if (!p) return ev__err(err, EV_ENOMEM, "checkpoint index %s: out of memory", rd->t.path);
-    c->tensors = p;
-    rd->cap = cap;
+  if (!rd->fill) {
+    rd->n_tensors++;
+    rd->name_bytes += key_len + 1;
+    return EV_OK;
   }
+  if (c->n_tensors == rd->n_tensors) /* the index changed between the walks */
+    return ev__err(err, EV_EINTERNAL, "checkpoint index %s: inconsistent walks", rd->t.path);
   ev_tf_tensor *x = &c->tensors[c->n_tensors];
   memset(x, 0, sizeof *x);
   x->name = ev__malloc(key_len + 1);
@@ -256,28 +300,48 @@ static int on_index_entry(void *user, const unsigned char *key, size_t key_len, 
   uint64_t off, size;
   if (read_handle(&r, &off, &size))
     return ev__err(err, EV_EFORMAT, "checkpoint index %s: malformed block handle in the index block", rd->t.path);
+  /* each data block once, in file order, before the metaindex and index */
+  if (off < rd->data_end || size > rd->data_limit || off > rd->data_limit - size ||
+      rd->data_limit - size - off < 5)
+    return ev__err(err, EV_EFORMAT,
+                   "checkpoint index %s: the index names a data block at offset %llu (%llu bytes) that %s: "
+                   "the file is corrupt",
+                   rd->t.path, (unsigned long long)off, (unsigned long long)size,
+                   off < rd->data_end ? "overlaps or repeats an earlier one"
+                                      : "reaches past the data blocks' end");
+  rd->data_end = off + size + 5;
   const unsigned char *b;
   size_t len;
   int rc = read_block(&rd->t, off, size, "data", &b, &len, err);
-  if (!rc) rc = walk_block(&rd->t, b, len, off, on_entry, rd, err);
+  if (!rc) rc = walk_block(&rd->t, b, len, off, "data", &rd->prev, on_entry, rd, err);
   return rc;
 }
 
 int ev_tf_checkpoint_open(const char *prefix, ev_tf_checkpoint **out, ev_error *err) {
+  ev__budget b;
+  ev__budget_init(&b, 0);
+  return ev__tf_checkpoint_open(prefix, out, &b, err);
+}
+
+int ev__tf_checkpoint_open(const char *prefix, ev_tf_checkpoint **out, ev__budget *b, ev_error *err) {
   *out = NULL;
   size_t plen = strlen(prefix);
   char *index_path = ev__malloc(plen + 7);
   ev_tf_checkpoint *c = ev__calloc(1, sizeof *c);
   ev__buf file = {0};
+  reader rd;
+  memset(&rd, 0, sizeof rd);
+  uint64_t charged = 0;
   int rc = EV_OK;
   if (!index_path || !c || !(c->prefix = ev__strdup(prefix))) {
     rc = ev__err(err, EV_ENOMEM, "checkpoint: out of memory");
     goto done;
   }
   snprintf(index_path, plen + 7, "%s.index", prefix);
-  rc = ev__file_read_all(index_path, "checkpoint index", INDEX_LIMIT, &file, err);
+  rc = ev__file_read_budget(index_path, "checkpoint index", INDEX_LIMIT, b, &file, err);
   if (rc) goto done;
-  reader rd = {{index_path, file.data, file.len}, c, 0, 0, 0};
+  rd.t = (table){index_path, file.data, file.len};
+  rd.c = c;
   if (file.len < FOOTER_LEN) {
     rc = ev__err(err, EV_EFORMAT, "checkpoint index %s: %zu bytes is too short for a table (footer: 48 bytes)",
                  index_path, file.len);
@@ -299,16 +363,42 @@ int ev_tf_checkpoint_open(const char *prefix, ev_tf_checkpoint **out, ev_error *
     rc = ev__err(err, EV_EFORMAT, "checkpoint index %s: malformed footer", index_path);
     goto done;
   }
-  const unsigned char *b;
+  const unsigned char *blk;
   size_t len;
-  rc = read_block(&rd.t, meta_off, meta_size, "metaindex", &b, &len, err);
-  if (!rc) rc = read_block(&rd.t, idx_off, idx_size, "index", &b, &len, err);
-  if (!rc) rc = walk_block(&rd.t, b, len, idx_off, on_index_entry, &rd, err);
+  rc = read_block(&rd.t, meta_off, meta_size, "metaindex", &blk, &len, err);
+  if (!rc) rc = read_block(&rd.t, idx_off, idx_size, "index", &blk, &len, err);
   if (rc) goto done;
-  if (!rd.have_header) {
-    rc = ev__err(err, EV_EFORMAT, "checkpoint index %s: no bundle header (the empty key)", index_path);
-    goto done;
+  rd.data_limit = EV__MIN(meta_off, idx_off);
+  for (rd.fill = 0; rd.fill < 2 && !rc; rd.fill++) {
+    rd.data_end = 0;
+    ev__buf_free(&rd.prev);
+    ev__buf seps = {0}; /* the index block's own keys increase too */
+    rc = walk_block(&rd.t, blk, len, idx_off, "index", &seps, on_index_entry, &rd, err);
+    ev__buf_free(&seps);
+    if (rc || rd.fill) break;
+    if (!rd.have_header) {
+      rc = ev__err(err, EV_EFORMAT, "checkpoint index %s: no bundle header (the empty key)", index_path);
+      break;
+    }
+    /* what the tensors cost, bounded by the index's size */
+    if (rd.n_tensors > (int64_t)(file.len / 4) ||
+        rd.name_bytes > (uint64_t)NAMES_PER_BYTE * file.len + ((uint64_t)1 << 20)) {
+      rc = ev__err(err, EV_EFORMAT,
+                   "checkpoint index %s: %lld tensor names of %llu bytes in all from a %zu-byte index (at most "
+                   "%d x its size): keys that share implausibly long prefixes; the file is corrupt",
+                   index_path, (long long)rd.n_tensors, (unsigned long long)rd.name_bytes, file.len,
+                   NAMES_PER_BYTE);
+      break;
+    }
+    charged = (uint64_t)rd.n_tensors * (sizeof *c->tensors + 16) + rd.name_bytes;
+    if ((rc = ev__budget_take(b, charged, "checkpoint index", index_path, "the tensor list", err))) {
+      charged = 0;
+      break;
+    }
+    c->tensors = ev__calloc((size_t)(rd.n_tensors ? rd.n_tensors : 1), sizeof *c->tensors);
+    if (!c->tensors) rc = ev__err(err, EV_ENOMEM, "checkpoint index %s: out of memory", index_path);
   }
+  if (rc) goto done;
   for (int64_t i = 0; i < c->n_tensors; i++)
     if (c->tensors[i].shard >= c->num_shards || c->tensors[i].shard < 0) {
       rc = ev__err(err, EV_EFORMAT, "checkpoint index %s: tensor '%s' is in shard %d of %d", index_path,
@@ -316,12 +406,16 @@ int ev_tf_checkpoint_open(const char *prefix, ev_tf_checkpoint **out, ev_error *
       goto done;
     }
 done:
+  ev__buf_free(&rd.prev);
+  ev__budget_give(b, file.cap);
   ev__buf_free(&file);
   ev__free(index_path);
-  if (rc)
+  if (rc) {
+    ev__budget_give(b, charged);
     ev_tf_checkpoint_free(c);
-  else
-    *out = c;
+  } else {
+    *out = c; /* its charge stays while the load runs */
+  }
   return rc;
 }
 
@@ -358,6 +452,13 @@ int ev_tf_tensor_is_embedding(const ev_tf_tensor *t) {
 }
 
 int ev_tf_tensor_read(const ev_tf_checkpoint *c, const ev_tf_tensor *t, ev_matrix **out, ev_error *err) {
+  ev__budget b;
+  ev__budget_init(&b, 0);
+  return ev__tf_tensor_read(c, t, out, &b, err);
+}
+
+int ev__tf_tensor_read(const ev_tf_checkpoint *c, const ev_tf_tensor *t, ev_matrix **out, ev__budget *b,
+                       ev_error *err) {
   *out = NULL;
   int dt = to_ndarray_dtype(t->dtype);
   if (t->sliced)
@@ -375,16 +476,34 @@ int ev_tf_tensor_read(const ev_tf_checkpoint *c, const ev_tf_tensor *t, ev_matri
     a.ndim = 1;
     a.shape[0] = 1;
   }
-  int64_t n_elems = ev__shape_prod(a.shape, a.ndim, 0);
-  size_t esz = ev__dtype_size(a.dtype), want;
-  if (n_elems < 0 || ev__mul((size_t)n_elems, esz, &want) || (int64_t)want != t->size)
-    return ev__err(err, EV_EFORMAT, "checkpoint %s: tensor '%s' has %lld bytes, its shape and dtype need %lld",
-                   c->prefix, t->name, (long long)t->size, n_elems < 0 ? -1LL : (long long)(n_elems * (int64_t)esz));
+  int64_t n_elems = ev__shape_prod(a.shape, a.ndim, 0), d;
+  size_t esz = ev__dtype_size(a.dtype), want = 0;
+  int fits = n_elems >= 0 && !ev__mul((size_t)n_elems, esz, &want);
+  if (!fits || (uint64_t)want != (uint64_t)t->size) {
+    /* every size here comes from the file: checked arithmetic only */
+    char shape[200], need[64];
+    size_t used = 0;
+    shape[0] = '\0';
+    for (int k = 0; k < t->ndim && used < sizeof shape; k++)
+      used += (size_t)snprintf(shape + used, sizeof shape - used, "%s%lld", k ? ", " : "", (long long)t->shape[k]);
+    if (n_elems < 0)
+      snprintf(need, sizeof need, "more than 2^63 values");
+    else if (!fits)
+      snprintf(need, sizeof need, "%lld values of %zu bytes, more than 2^64 bytes", (long long)n_elems, esz);
+    else
+      snprintf(need, sizeof need, "%zu bytes", want);
+    return ev__err(err, EV_EFORMAT, "checkpoint %s: tensor '%s' has %lld bytes, its shape [%s] and dtype %s need %s",
+                   c->prefix, t->name, (long long)t->size, shape, ev_tf_dtype_name(t->dtype), need);
+  }
+  int rc = ev__ndarray_row_len(&a, "checkpoint", c->prefix, &d, err);
+  if (rc) return rc;
   size_t plen = strlen(c->prefix) + 32;
   char *path = ev__malloc(plen);
   unsigned char *bytes = NULL;
+  uint64_t charged = 0, matrix_charge = 0;
   FILE *fp = NULL;
-  int rc = EV_OK;
+  /* float32 in the host's byte order goes straight into the matrix */
+  int direct = a.dtype == EV__DT_F32 && !a.big_endian && d >= 1;
   if (!path) {
     rc = ev__err(err, EV_ENOMEM, "checkpoint %s: out of memory for tensor '%s' (%lld bytes)", c->prefix, t->name,
                  (long long)t->size);
@@ -396,15 +515,25 @@ int ev_tf_tensor_read(const ev_tf_checkpoint *c, const ev_tf_tensor *t, ev_matri
   if (rc) goto done;
   if ((uint64_t)t->offset > fsize || (uint64_t)t->size > fsize - (uint64_t)t->offset) {
     rc = ev__err(err, EV_EFORMAT,
-                 "checkpoint data %s: tensor '%s' needs bytes %lld..%lld but the file has %llu (truncated?)", path,
-                 t->name, (long long)t->offset, (long long)(t->offset + t->size), (unsigned long long)fsize);
+                 "checkpoint data %s: tensor '%s' needs %lld bytes from offset %lld but the file has %llu (truncated?)",
+                 path, t->name, (long long)t->size, (long long)t->offset, (unsigned long long)fsize);
     goto done;
   }
   /* allocated only once the data file is known to hold that many bytes */
-  if (!(bytes = ev__malloc(want ? want : 1))) {
-    rc = ev__err(err, EV_ENOMEM, "checkpoint %s: out of memory for tensor '%s' (%lld bytes)", c->prefix, t->name,
-                 (long long)t->size);
-    goto done;
+  if (direct) {
+    if ((rc = ev__budget_take_matrix(b, a.shape[0], d, "checkpoint", path, err))) goto done;
+    matrix_charge = want;
+    if ((rc = ev_matrix_new(a.shape[0], d, out, err))) goto done;
+    ev__matrix_set_image_shape(*out, &a);
+    bytes = (unsigned char *)(*out)->data;
+  } else {
+    if ((rc = ev__budget_take(b, want, "checkpoint", path, "the tensor's bytes", err))) goto done;
+    charged = want;
+    if (!(bytes = ev__malloc(want ? want : 1))) {
+      rc = ev__err(err, EV_ENOMEM, "checkpoint %s: out of memory for tensor '%s' (%lld bytes)", c->prefix,
+                   t->name, (long long)t->size);
+      goto done;
+    }
   }
   fp = fopen(path, "rb");
   if (!fp || fseeko(fp, (off_t)t->offset, SEEK_SET) || fread(bytes, 1, want, fp) != want) {
@@ -415,18 +544,27 @@ int ev_tf_tensor_read(const ev_tf_checkpoint *c, const ev_tf_tensor *t, ev_matri
   uint32_t crc = ev__crc32c(0, bytes, want);
   if (crc != t->crc32c) {
     rc = ev__err(err, EV_EFORMAT,
-                 "checkpoint data %s: checksum mismatch for tensor '%s' (bytes %lld..%lld: stored 0x%08x, computed "
+                 "checkpoint data %s: checksum mismatch for tensor '%s' (bytes %llu..%llu: stored 0x%08x, computed "
                  "0x%08x): the file is corrupt",
-                 path, t->name, (long long)t->offset, (long long)(t->offset + t->size), t->crc32c, crc);
+                 path, t->name, (unsigned long long)t->offset, (unsigned long long)t->offset + (uint64_t)t->size,
+                 t->crc32c, crc);
     goto done;
   }
-  a.data = bytes;
-  a.n_elems = (size_t)n_elems;
-  rc = ev__ndarray_to_matrix(&a, "checkpoint", path, 0, out, err);
+  if (!direct) {
+    a.data = bytes;
+    a.n_elems = (size_t)n_elems;
+    rc = ev__ndarray_to_matrix(&a, "checkpoint", path, 0, b, out, err);
+  }
 done:
   if (fp) fclose(fp);
   ev__free(path);
-  ev__free(bytes);
+  if (!direct) ev__free(bytes);
+  ev__budget_give(b, charged);
+  if (rc) {
+    ev_matrix_free(*out);
+    *out = NULL;
+    ev__budget_give(b, matrix_charge);
+  }
   return rc;
 }
 

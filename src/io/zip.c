@@ -11,6 +11,7 @@
  * what a deflate pass would cost), zip64 when an offset or size needs it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <zlib.h>
@@ -30,6 +31,75 @@ void ev__zip_close(ev__zip *z) {
   if (z->base) munmap(z->base, z->len);
   ev__free(z->members);
   memset(z, 0, sizeof *z);
+}
+
+/* The member's local header and bytes lie inside the file; sizes agree. */
+static int check_member(ev__zip *z, ev__zip_member *m, const char *who, ev_error *err) {
+  const unsigned char *b = z->base;
+  if (m->local_offset > z->len || z->len - m->local_offset < 30 ||
+      rd32(b + m->local_offset) != 0x04034b50)
+    return ev__err(err, EV_EFORMAT, "%s: %s: member '%s': bad local header at offset %llu", who,
+                   z->path, m->name, (unsigned long long)m->local_offset);
+  uint64_t start = m->local_offset + 30 + rd16(b + m->local_offset + 26) + rd16(b + m->local_offset + 28);
+  if (start > z->len || m->comp_size > z->len - start)
+    return ev__err(err, EV_EFORMAT,
+                   "%s: %s: member '%s' (%llu bytes at offset %llu) runs past the end of the "
+                   "%zu-byte file (truncated?)",
+                   who, z->path, m->name, (unsigned long long)m->comp_size,
+                   (unsigned long long)start, z->len);
+  m->data_offset = start;
+  if (m->method == 0 && m->size != m->comp_size)
+    return ev__err(err, EV_EFORMAT, "%s: %s: stored member '%s' has sizes %llu and %llu", who,
+                   z->path, m->name, (unsigned long long)m->size, (unsigned long long)m->comp_size);
+  /* Deflate expands at most ~1032:1; a larger claim is a corrupt header. */
+  if (m->method == 8 && m->size > m->comp_size * 1032 + 1024)
+    return ev__err(err, EV_EFORMAT,
+                   "%s: %s: member '%s' claims %llu bytes from %llu compressed bytes, more than "
+                   "deflate can produce",
+                   who, z->path, m->name, (unsigned long long)m->size,
+                   (unsigned long long)m->comp_size);
+  return EV_OK;
+}
+
+typedef struct extent {
+  uint64_t start;
+  int member;
+} extent;
+
+static int by_start(const void *a, const void *b) {
+  const extent *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start ? 1 : x->member - y->member;
+}
+
+/* No two members share bytes, and none reaches into the central directory. */
+static int check_disjoint(ev__zip *z, uint64_t cd_off, const char *who, ev_error *err) {
+  int n = z->n_members, rc = EV_OK;
+  if (n == 0) return EV_OK;
+  extent *order = ev__malloc((size_t)n * sizeof *order);
+  if (!order) return ev__err(err, EV_ENOMEM, "%s: out of memory", who);
+  for (int i = 0; i < n; i++) order[i] = (extent){z->members[i].local_offset, i};
+  qsort(order, (size_t)n, sizeof *order, by_start);
+  for (int k = 0; k < n && !rc; k++) {
+    const ev__zip_member *m = &z->members[order[k].member];
+    uint64_t end = m->data_offset + m->comp_size;
+    uint64_t next = k + 1 < n ? order[k + 1].start : cd_off;
+    if (end <= next) continue;
+    if (k + 1 < n) {
+      const ev__zip_member *o = &z->members[order[k + 1].member];
+      rc = ev__err(err, EV_EFORMAT,
+                   "%s: %s: members '%s' and '%s' overlap (bytes %llu..%llu and from %llu on): "
+                   "every member must have bytes of its own (a malformed archive, or a zip bomb)",
+                   who, z->path, m->name, o->name, (unsigned long long)m->local_offset,
+                   (unsigned long long)end, (unsigned long long)o->local_offset);
+    } else {
+      rc = ev__err(err, EV_EFORMAT,
+                   "%s: %s: member '%s' (bytes %llu..%llu) runs into the central directory at %llu",
+                   who, z->path, m->name, (unsigned long long)m->local_offset,
+                   (unsigned long long)end, (unsigned long long)cd_off);
+    }
+  }
+  ev__free(order);
+  return rc;
 }
 
 int ev__zip_open(ev__zip *z, const char *path, const char *who, ev_error *err) {
@@ -139,100 +209,145 @@ int ev__zip_open(ev__zip *z, const char *path, const char *who, ev_error *err) {
     }
     p += 46 + nlen + xlen + clen;
     z->n_members++;
+    if ((rc = check_member(z, m, who, err))) goto fail;
   }
+  if ((rc = check_disjoint(z, cd_off, who, err))) goto fail;
   return EV_OK;
 fail:
   ev__zip_close(z);
   return rc;
 }
 
-int ev__zip_member_data(ev__zip *z, int i, const char *who, const unsigned char **data,
-                        unsigned char **owned, ev_error *err) {
-  ev__zip_member *m = &z->members[i];
-  const unsigned char *b = z->base;
-  *data = NULL;
-  *owned = NULL;
-  if (m->local_offset > z->len || z->len - m->local_offset < 30 ||
-      rd32(b + m->local_offset) != 0x04034b50)
-    return ev__err(err, EV_EFORMAT, "%s: %s: member '%s': bad local header at offset %llu", who,
-                   z->path, m->name, (unsigned long long)m->local_offset);
-  uint64_t start = m->local_offset + 30 + rd16(b + m->local_offset + 26) + rd16(b + m->local_offset + 28);
-  if (start > z->len || m->comp_size > z->len - start)
-    return ev__err(err, EV_EFORMAT,
-                   "%s: %s: member '%s' (%llu bytes at offset %llu) runs past the end of the "
-                   "%zu-byte file (truncated?)",
-                   who, z->path, m->name, (unsigned long long)m->comp_size,
-                   (unsigned long long)start, z->len);
-  const unsigned char *src = b + start;
-  if (m->method == 0) {
-    if (m->size != m->comp_size)
-      return ev__err(err, EV_EFORMAT, "%s: %s: stored member '%s' has sizes %llu and %llu", who,
-                     z->path, m->name, (unsigned long long)m->size,
-                     (unsigned long long)m->comp_size);
-    *data = src;
-  } else {
-    /* Deflate expands at most ~1032:1; a larger claim is a corrupt header. */
-    if (m->size > m->comp_size * 1032 + 1024)
-      return ev__err(err, EV_EFORMAT,
-                     "%s: %s: member '%s' claims %llu bytes from %llu compressed bytes, more "
-                     "than deflate can produce",
-                     who, z->path, m->name, (unsigned long long)m->size,
-                     (unsigned long long)m->comp_size);
-    unsigned char *dst = ev__malloc((size_t)(m->size ? m->size : 1));
-    if (!dst) return ev__err(err, EV_ENOMEM, "%s: %s: out of memory for member '%s'", who, z->path, m->name);
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) {
-      ev__free(dst);
-      return ev__err(err, EV_ENOMEM, "%s: zlib initialisation failed", who);
+/* Inflate member m: output bytes [0, skip) are dropped (after the CRC),
+ * [skip, skip + dst_len) go to dst.  full: the whole member, which must end
+ * exactly at its stated size with the right CRC; otherwise stop once
+ * skip + dst_len bytes came (a peek; *got may be less when it is shorter). */
+static int inflate_member(const ev__zip *z, const ev__zip_member *m, const char *who, size_t skip,
+                          unsigned char *dst, size_t dst_len, int full, size_t *got, ev_error *err) {
+  unsigned char scratch[1 << 14], extra;
+  z_stream zs;
+  memset(&zs, 0, sizeof zs);
+  if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
+    return ev__err(err, EV_ENOMEM, "%s: zlib initialisation failed", who);
+  uint64_t in_left = m->comp_size, produced = 0, want = (uint64_t)skip + dst_len;
+  uint32_t crc = 0;
+  const char *why = NULL;
+  int zrc = Z_OK;
+  zs.next_in = (unsigned char *)(z->base + m->data_offset);
+  for (;;) {
+    if (zs.avail_in == 0 && in_left) { /* chunks only matter for members over 4 GB (uInt counters) */
+      uInt chunk = (uInt)EV__MIN(in_left, (uint64_t)1 << 30);
+      zs.avail_in = chunk;
+      in_left -= chunk;
     }
-    uint64_t in_left = m->comp_size, out_left = m->size;
-    zs.next_in = (unsigned char *)src;
-    zs.next_out = dst;
-    int zrc;
-    for (;;) { /* chunks only matter for members over 4 GB (uInt counters) */
-      if (zs.avail_in == 0 && in_left) {
-        uInt chunk = (uInt)EV__MIN(in_left, (uint64_t)1 << 30);
-        zs.avail_in = chunk;
-        in_left -= chunk;
-      }
-      if (zs.avail_out == 0 && out_left) {
-        uInt chunk = (uInt)EV__MIN(out_left, (uint64_t)1 << 30);
-        zs.avail_out = chunk;
-        out_left -= chunk;
-      }
-      zrc = inflate(&zs, Z_NO_FLUSH);
-      if (zrc != Z_OK) break; /* Z_STREAM_END, or Z_BUF_ERROR when input or room ran out */
+    unsigned char *out;
+    uInt room;
+    if (produced < skip) {
+      out = scratch;
+      room = (uInt)EV__MIN((uint64_t)sizeof scratch, skip - produced);
+    } else if (produced < want) {
+      out = dst + (produced - skip);
+      room = (uInt)EV__MIN((uint64_t)1 << 30, want - produced);
+    } else if (!full) {
+      break;
+    } else {
+      out = &extra; /* one byte more than stated would be an error */
+      room = 1;
     }
-    uint64_t produced = (uint64_t)zs.total_out;
-    inflateEnd(&zs);
-    if (zrc != Z_STREAM_END || produced != m->size) {
-      ev__free(dst);
-      return ev__err(err, EV_EFORMAT, "%s: %s: member '%s': corrupt deflate data (%s)", who, z->path,
-                     m->name,
-                     zrc == Z_STREAM_END ? "shorter than its stated size"
-                     : zrc == Z_BUF_ERROR ? "ends early or exceeds its stated size"
-                                          : "stream error");
+    zs.next_out = out;
+    zs.avail_out = room;
+    zrc = inflate(&zs, Z_NO_FLUSH);
+    size_t n = room - zs.avail_out;
+    if (out == &extra && n) {
+      why = "exceeds its stated size";
+      break;
     }
-    *data = dst;
-    *owned = dst;
+    if (full && n) crc = (uint32_t)crc32(crc, out, (uInt)n);
+    produced += n;
+    if (zrc == Z_STREAM_END) break;
+    if (zrc == Z_BUF_ERROR && zs.avail_in == 0 && !in_left) {
+      why = "ends early";
+      break;
+    }
+    if (zrc != Z_OK && zrc != Z_BUF_ERROR) {
+      why = "stream error";
+      break;
+    }
   }
+  inflateEnd(&zs);
+  if (!full) {
+    *got = (size_t)EV__MIN(produced, want);
+    if (why && produced < want && produced < m->size)
+      return ev__err(err, EV_EFORMAT, "%s: %s: member '%s': corrupt deflate data (%s)", who,
+                     z->path, m->name, why);
+    return EV_OK;
+  }
+  if (!why && produced != m->size) why = "shorter than its stated size";
+  if (why)
+    return ev__err(err, EV_EFORMAT, "%s: %s: member '%s': corrupt deflate data (%s)", who, z->path,
+                   m->name, why);
+  if (crc != m->crc32)
+    return ev__err(err, EV_EFORMAT, "%s: %s: member '%s': CRC-32 mismatch (stored %08x, computed %08x)",
+                   who, z->path, m->name, m->crc32, crc);
+  return EV_OK;
+}
+
+static int check_crc(const ev__zip *z, const ev__zip_member *m, const char *who, ev_error *err) {
   uint32_t crc = 0;
   uint64_t left = m->size;
-  const unsigned char *q = *data;
+  const unsigned char *q = z->base + m->data_offset;
   while (left) {
     uInt chunk = (uInt)EV__MIN(left, (uint64_t)1 << 30);
     crc = (uint32_t)crc32(crc, q, chunk);
     q += chunk;
     left -= chunk;
   }
-  if (crc != m->crc32) {
-    ev__free(*owned);
-    *owned = NULL;
-    *data = NULL;
+  if (crc != m->crc32)
     return ev__err(err, EV_EFORMAT, "%s: %s: member '%s': CRC-32 mismatch (stored %08x, computed %08x)",
                    who, z->path, m->name, m->crc32, crc);
+  return EV_OK;
+}
+
+int ev__zip_member_head(const ev__zip *z, int i, const char *who, unsigned char *buf, size_t want,
+                        const unsigned char **data, size_t *got, ev_error *err) {
+  const ev__zip_member *m = &z->members[i];
+  if (m->method == 0) {
+    *data = z->base + m->data_offset;
+    *got = (size_t)EV__MIN((uint64_t)want, m->size);
+    return EV_OK;
   }
+  *data = buf;
+  return inflate_member(z, m, who, 0, buf, (size_t)EV__MIN((uint64_t)want, m->size), 0, got, err);
+}
+
+int ev__zip_member_read(const ev__zip *z, int i, const char *who, size_t skip, unsigned char *dst,
+                        const unsigned char **data, ev_error *err) {
+  const ev__zip_member *m = &z->members[i];
+  size_t got;
+  if (m->method == 0) {
+    *data = z->base + m->data_offset;
+    return check_crc(z, m, who, err);
+  }
+  *data = dst ? dst - skip : NULL;
+  if (skip > m->size) skip = (size_t)m->size;
+  return inflate_member(z, m, who, skip, dst, (size_t)(m->size - skip), 1, &got, err);
+}
+
+int ev__zip_member_data(ev__zip *z, int i, const char *who, const unsigned char **data,
+                        unsigned char **owned, ev_error *err) {
+  ev__zip_member *m = &z->members[i];
+  *data = NULL;
+  *owned = NULL;
+  if (m->method == 0) return ev__zip_member_read(z, i, who, 0, NULL, data, err);
+  unsigned char *dst = ev__malloc((size_t)(m->size ? m->size : 1));
+  if (!dst) return ev__err(err, EV_ENOMEM, "%s: %s: out of memory for member '%s'", who, z->path, m->name);
+  int rc = ev__zip_member_read(z, i, who, 0, dst, data, err);
+  if (rc) {
+    ev__free(dst);
+    *data = NULL;
+    return rc;
+  }
+  *owned = dst;
   return EV_OK;
 }
 

@@ -15,6 +15,7 @@ typedef struct ev__zip_member {
   uint64_t comp_size;
   uint64_t size;           /* uncompressed */
   uint64_t local_offset;   /* of the local file header */
+  uint64_t data_offset;    /* of the member's (compressed) bytes */
 } ev__zip_member;
 
 typedef struct ev__zip {
@@ -25,12 +26,29 @@ typedef struct ev__zip {
   ev__zip_member *members;
 } ev__zip;
 
-/* Map the archive and read its central directory (zip64 aware). */
+/* Map the archive and read its central directory (zip64 aware).  Every
+ * member's local header must be where the directory says, its bytes inside
+ * the file, and no two members may share bytes: each member's local header
+ * and data end before the next member starts (as CPython's zipfile
+ * requires), so a directory that names one deflated member many times (a
+ * zip bomb) is refused before anything is inflated. */
 int ev__zip_open(ev__zip *z, const char *path, const char *who, ev_error *err);
 /* Uncompressed bytes of member i: borrowed from the map when stored (*owned
  * NULL), else a new heap buffer in *owned (caller frees).  CRC-32 checked. */
 int ev__zip_member_data(ev__zip *z, int i, const char *who, const unsigned char **data,
                         unsigned char **owned, ev_error *err);
+/* The first `want` bytes of member i (fewer when it is shorter), without
+ * reading the rest: stored members point into the map (*data), deflated
+ * ones are inflated into buf (want bytes).  *got: how many.  No CRC check. */
+int ev__zip_member_head(const ev__zip *z, int i, const char *who, unsigned char *buf, size_t want,
+                        const unsigned char **data, size_t *got, ev_error *err);
+/* All of member i, its CRC-32 checked, without a buffer for what is not
+ * wanted: stored members point into the map (*data = the whole member);
+ * deflated ones are inflated, their first `skip` bytes dropped and the
+ * rest (size - skip bytes) written to dst (*data = dst - skip, not to be
+ * read below dst).  dst may be NULL with skip = size: only the check. */
+int ev__zip_member_read(const ev__zip *z, int i, const char *who, size_t skip, unsigned char *dst,
+                        const unsigned char **data, ev_error *err);
 void ev__zip_close(ev__zip *z);
 
 /* Writing an uncompressed archive, member by member. */
