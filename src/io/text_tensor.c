@@ -259,7 +259,7 @@ int ev__text_tensor_read(const char *path, const ev_text_options *opts, ev_matri
     int any_text = 0;
     fields f0 = {row0, row0 + len0, delim}, f1 = {row1, row1 ? row1 + len1 : NULL, delim};
     if (!row1) f1.p = NULL;
-    const char *s0, *e0, *s1, *e1;
+    const char *s0, *e0, *s1 = NULL, *e1 = NULL;
     while (next_field(&f0, &s0, &e0)) {
       int have1 = next_field(&f1, &s1, &e1);
       float v;
