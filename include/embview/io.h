@@ -130,6 +130,9 @@ typedef struct ev_load_options {
   ev_text_options text;        /* for TSV/CSV inputs */
   const char *tensor;          /* log dirs and checkpoints: which embedding (its name, checkpoint
                                   key, or RUN/name); NULL = the first */
+  int allow_outside_paths;     /* 1: files a log dir or standalone config names may lie outside
+                                  the log dir's parent folder (each gets a note); 0 (default):
+                                  EV_EPERM.  /proc, /sys, /dev stay refused (tensorboard.h) */
 } ev_load_options;
 
 /* Sets detection on and no extra files. */
@@ -138,7 +141,9 @@ void ev_load_options_default(ev_load_options *opts);
 /* Read vectors and attach metadata: the reader's own columns (NPZ 1-D arrays,
  * CSV text columns, a log dir's metadata file), then the metadata file's,
  * then the labels file's.  A directory, a .pbtxt or a checkpoint's .index is
- * read as TensorBoard projector files (embview/tensorboard.h).
+ * read as TensorBoard projector files (embview/tensorboard.h), whose
+ * configs may only name files inside the log dir's parent folder unless
+ * opts->allow_outside_paths; the paths in opts are not restricted.
  * Count mismatches are errors that name both counts. */
 int ev_dataset_load(const char *path, const ev_load_options *opts, ev_dataset **out,
                     ev_notes *notes, ev_error *err);

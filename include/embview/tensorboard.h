@@ -151,8 +151,20 @@ typedef struct ev_tb_logdir {
  * log dir's parent) -> the file of the same name in the config's folder or
  * its parent; a missing or stale `checkpoint` file -> the newest *.index; a
  * tensor_name matching no key -> the only 2-D float tensor, if one.  With no
- * config, every 2-D tensor (optimizer slots excepted) is an embedding. */
-int ev_tb_logdir_open(const char *dir, ev_tb_logdir **out, ev_notes *notes, ev_error *err);
+ * config, every 2-D tensor (optimizer slots excepted) is an embedding.
+ *
+ * Scope: every file found this way (configs, `checkpoint` state files,
+ * checkpoints, tensor_path, metadata, bookmarks and sprite files), after
+ * symbolic links are resolved, must lie inside the log dir's parent folder.
+ * A path that resolves outside is passed over for the fallbacks; when none
+ * applies the scan fails with EV_EPERM naming the config, the field, the
+ * path as written and where it led.  With opts->allow_outside_paths such
+ * files load, each named in a note (TensorBoard's behaviour before its 2026
+ * fix).  Files under /proc, /sys and /dev are refused either way, unless the
+ * log dir itself lies under the same one.  `opts` may be NULL (defaults);
+ * only allow_outside_paths is used. */
+int ev_tb_logdir_open(const char *dir, const ev_load_options *opts, ev_tb_logdir **out, ev_notes *notes,
+                      ev_error *err);
 void ev_tb_logdir_free(ev_tb_logdir *l);
 
 /* The embedding's sprite cut into its thumbnails (one per point; the

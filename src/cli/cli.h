@@ -31,6 +31,9 @@ void cli_print_notes(const ev_notes *notes);
 
 /* Load the input and its metadata/labels; prints notes; returns an exit status. */
 int cli_load(const char *path, const cli_common *c, ev_dataset **out);
+/* Load options for a further input (--embedding, --init, --projection ...):
+ * detection, no extra files, and the common --allow-outside-paths. */
+void cli_load_options_plain(const cli_common *c, ev_load_options *o);
 
 /* Refuse to write over any input file; returns an exit status. */
 int cli_check_output(const char *out_path, const char *in_path, const cli_common *c);
@@ -78,7 +81,8 @@ enum cli_opt_id {
   OPT_SEED,
   OPT_SCALE,
   OPT_JSON,
-  OPT_TENSOR
+  OPT_TENSOR,
+  OPT_ALLOW_OUTSIDE
 };
 
 /* getopt_long entries for the common options, to splice into each table. */
@@ -87,6 +91,7 @@ enum cli_opt_id {
   {"metadata", required_argument, NULL, OPT_METADATA},    \
   {"format", required_argument, NULL, OPT_FORMAT},        \
   {"tensor", required_argument, NULL, OPT_TENSOR},        \
+  {"allow-outside-paths", no_argument, NULL, OPT_ALLOW_OUTSIDE}, \
   {"threads", required_argument, NULL, OPT_THREADS},      \
   {"quiet", no_argument, NULL, OPT_QUIET},                \
   {"help", no_argument, NULL, OPT_HELP}
@@ -96,6 +101,8 @@ enum cli_opt_id {
   "  --metadata FILE    metadata TSV (TensorBoard rules: header row iff several columns)\n"   \
   "  --format FMT       input format: auto (default), idx, npy, npz, tsv, csv, tensorboard\n" \
   "  --tensor NAME      log dirs and checkpoints: which embedding (name, key or RUN/name)\n"  \
+  "  --allow-outside-paths  log dirs and configs may name files outside the log dir's\n"     \
+  "                     parent folder (never /proc, /sys, /dev); each is noted\n"              \
   "  --threads N        worker threads (default: all cores)\n"                                \
   "  --quiet            no progress bar\n"                                                    \
   "  --help             this help\n"

@@ -39,6 +39,11 @@ int cli_load(const char *path, const cli_common *c, ev_dataset **out) {
   return EXIT_OK;
 }
 
+void cli_load_options_plain(const cli_common *c, ev_load_options *o) {
+  ev_load_options_default(o);
+  o->allow_outside_paths = c->load.allow_outside_paths;
+}
+
 int cli_check_output(const char *out_path, const char *in_path, const cli_common *c) {
   const char *inputs[3] = {in_path, c->load.metadata_path, c->load.labels_path};
   for (int i = 0; i < 3; i++)

@@ -64,6 +64,7 @@ int cli_common_option(cli_common *c, int opt, const char *arg) {
       return 1;
     case OPT_QUIET: c->quiet = 1; return 1;
     case OPT_TENSOR: c->load.tensor = arg; return 1;
+    case OPT_ALLOW_OUTSIDE: c->load.allow_outside_paths = 1; return 1;
   }
   return 0;
 }
