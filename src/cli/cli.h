@@ -46,12 +46,13 @@ int cli_interrupted(void);
 
 double cli_now(void);
 
-/* A text output written beside its target and renamed into place on commit:
- * never half a file.  Both return an exit status (and print why). */
+/* A text output written atomically by the library (ev_output): never half a
+ * file, and a failed write leaves any previous file.  Both return an exit
+ * status (and print why). */
 typedef struct cli_out {
   FILE *f;
+  ev_output *o;
   const char *path, *what;
-  char tmp[4200];
 } cli_out;
 int cli_out_open(cli_out *o, const char *path, const char *what);
 int cli_out_commit(cli_out *o);

@@ -75,7 +75,7 @@ int cli_bad_option(const char *cmd, char **argv, int optind_now) {
                   cmd, bad ? bad : "?", cmd);
 }
 
-int main(int argc, char **argv) {
+static int run(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage_text, stderr);
     return EXIT_USAGE;
@@ -108,4 +108,16 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
   if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
   return cli_fail(EXIT_USAGE, "unknown command '%s' (commands: info, knn, embed, export, analyze, report, serve; see embview --help)", cmd);
+}
+
+/* What a command printed may not have reached its file (a full disk behind
+ * `> file` shows up at the last flush): checked like every other output. */
+int main(int argc, char **argv) {
+  int status = run(argc, argv);
+  errno = 0;
+  int flush_failed = fflush(stdout) != 0;
+  int saved = errno;
+  if ((flush_failed || ferror(stdout)) && status == EXIT_OK)
+    status = cli_fail(EXIT_OUTPUT, "standard output: %s", strerror(saved ? saved : EIO));
+  return status;
 }
