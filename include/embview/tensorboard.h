@@ -79,7 +79,8 @@ int ev_tf_tensor_is_embedding(const ev_tf_tensor *t);
 int ev_tf_tensor_read(const ev_tf_checkpoint *c, const ev_tf_tensor *t, ev_matrix **out, ev_error *err);
 
 /* Write a one-shard V2 checkpoint of float32 matrices (keys as given, sorted
- * here), as TensorFlow's writer lays it out; both files atomically. */
+ * here), as TensorFlow's writer lays it out; both files atomically and as
+ * one: a failure leaves the previous pair (EV_EIO naming the file). */
 int ev_tf_checkpoint_write(const char *prefix, int n, const char *const *names, const ev_matrix *const *values,
                            ev_error *err);
 
@@ -226,7 +227,10 @@ void ev_tb_export_options_default(ev_tb_export_options *o);
  * projector_config.json).  Metadata follow the projector's header rule (a
  * header row only with several columns); values that would break its parser
  * (TAB, newline, a blank single-column value) are adjusted with a note.
- * The directory is created; an existing non-empty one needs `force`. */
+ * The directory is created; an existing non-empty one needs `force`.
+ * All or nothing: the files are staged in a hidden folder inside `dir` and
+ * moved in once all are written, so a failure (EV_EIO naming the file)
+ * leaves `dir` as it was, or absent when this call would have created it. */
 int ev_tb_export(const char *dir, const ev_dataset *ds, const ev_tb_export_options *o, ev_notes *notes,
                  ev_error *err);
 
