@@ -611,8 +611,9 @@ TEST(log_dir_paths_stay_inside) {
   ASSERT_OK(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), &err);
   ASSERT_STR_EQ(ev_table_cell(ds->meta, 4, 0), "e");
   ASSERT_EQ(notes.n, 1);
+  snprintf(want, sizeof want, "loaded as --allow-outside-paths asks, outside the log dir's parent folder: %s: "
+           "metadata_path '%s/meta.tsv', at ", cfg, scope_out);
   ASSERT_CONTAINS(notes.msg[0], want);
-  ASSERT_CONTAINS(notes.msg[0], "loaded as --allow-outside-paths asks");
   ev_dataset_free(ds);
   ev_notes_clear(&notes);
   lo.allow_outside_paths = 0;
@@ -790,6 +791,7 @@ TEST(standalone_paths_stay_inside) {
   ASSERT_OK(ev_dataset_load(cfg, &lo, &ds, &notes, &err), &err);
   ASSERT_EQ(ds->x->n_rows, 5);
   ASSERT_EQ(notes.n, 1);
+  ASSERT_CONTAINS(notes.msg[0], "loaded as --allow-outside-paths asks, outside the config's folder's parent folder: ");
   ASSERT_CONTAINS(notes.msg[0], "tensorPath '");
   ev_dataset_free(ds);
   ev_notes_clear(&notes);

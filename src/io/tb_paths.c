@@ -79,7 +79,8 @@ int ev__tb_scope_check(const ev__tb_scope *s, const char *path, const char *what
                    "%s resolves to %s, outside %s (%s's parent folder): refused; --allow-outside-paths loads "
                    "such paths",
                    what, real, s->root, s->label);
-  ev__note(s->notes, "%s resolves to %s, outside %s (%s's parent folder); loaded as --allow-outside-paths asks",
-           what, real, s->root, s->label);
+  /* the fixed words first: a note is cut at 320 bytes */
+  ev__note(s->notes, "loaded as --allow-outside-paths asks, outside %s's parent folder: %s, at %s", s->label, what,
+           real);
   return EV_OK;
 }
