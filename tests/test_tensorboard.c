@@ -630,7 +630,7 @@ TEST(tutorial_log_dir) {
   snprintf(p, sizeof p, "mkdir -p '%s/run2' && cp '%s'/model.ckpt-1.* '%s/run2/'", dir, dir, dir);
   ASSERT_EQ(test_system(p), 0);
   ev_tb_logdir *l = NULL;
-  ASSERT_OK(ev_tb_logdir_open(dir, &l, &notes, &err), &err);
+  ASSERT_OK(ev_tb_logdir_open(dir, NULL, &l, &notes, &err), &err);
   ASSERT_EQ(l->n_embeddings, 4);
   ASSERT_STR_EQ(l->embeddings[0].run, ".");
   ASSERT_STR_EQ(l->embeddings[0].name, "other:0");
@@ -705,7 +705,7 @@ TEST(export_round_trip) {
   ev_dataset_free(back);
   /* the sprite: a 45 x 45 grid of 28 x 28 cells, pixels as the digits' values */
   ev_tb_logdir *l = NULL;
-  ASSERT_OK(ev_tb_logdir_open(dir, &l, &notes, &err), &err);
+  ASSERT_OK(ev_tb_logdir_open(dir, NULL, &l, &notes, &err), &err);
   ASSERT_TRUE(l->embeddings[0].sprite_path != NULL);
   ASSERT_EQ(l->embeddings[0].sprite_dim[0], 28);
   ev_thumbnails *t = NULL;
@@ -807,7 +807,17 @@ TEST(standalone_config) {
            SUBWORDS, SUBWORDS);
   const char *cfg = test_write_file("standalone_config.json", json, strlen(json));
   ev_dataset *ds = NULL;
-  ASSERT_OK(ev_dataset_load(cfg, NULL, &ds, &notes, &err), &err);
+  /* the fixture lies outside the config's folder and its parent: refused,
+   * then loaded with the option (and a note naming it) */
+  ASSERT_ERR(ev_dataset_load(cfg, NULL, &ds, &notes, &err), EV_EPERM, &err, "--allow-outside-paths");
+  ev_load_options lo;
+  ev_load_options_default(&lo);
+  lo.allow_outside_paths = 1;
+  ASSERT_OK(ev_dataset_load(cfg, &lo, &ds, &notes, &err), &err);
+  ASSERT_EQ(notes.n, 2);
+  ASSERT_CONTAINS(notes.msg[0], "tensorPath");
+  ASSERT_CONTAINS(notes.msg[1], "metadataPath");
+  ev_notes_clear(&notes);
   ASSERT_EQ(ds->x->n_rows, 7928);
   ASSERT_EQ(ds->x->n_cols, 16);
   ASSERT_NEAR(ds->x->data[0], 0.15633065f, 1e-7);
@@ -822,6 +832,280 @@ TEST(standalone_config) {
   ASSERT_ERR(ev_dataset_load(url, NULL, &ds, &notes, &err), EV_EUNSUPPORTED, &err, "download it");
 }
 
+
+/* ---- paths named inside log dirs and configs stay inside the log dir's parent ---- */
+
+static char scope_root[512], scope_log[600], scope_out[512];
+
+/* root/logs: a 5 x 3 checkpoint and its state file; root/inside.tsv; and,
+ * beside root (outside the scope), out/meta.tsv, out/vecs.tsv and a copy of
+ * the checkpoint. */
+static int scope_setup(void) {
+  char cmd[2400], p[1200];
+  snprintf(scope_root, sizeof scope_root, "%s", test_out_path("scope"));
+  snprintf(scope_log, sizeof scope_log, "%s/logs", scope_root);
+  snprintf(scope_out, sizeof scope_out, "%s", test_out_path("scope_outside"));
+  snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s' && mkdir -p '%s' '%s'", scope_root, scope_out, scope_log, scope_out);
+  if (test_system(cmd)) return -1;
+  ev_matrix *m = NULL;
+  if (ev_matrix_new(5, 3, &m, NULL)) return -1;
+  for (int i = 0; i < 15; i++) m->data[i] = (float)i;
+  const char *names[1] = {"emb"};
+  const ev_matrix *vals[1] = {m};
+  snprintf(p, sizeof p, "%s/model.ckpt-1", scope_log);
+  int rc = ev_tf_checkpoint_write(p, 1, names, vals, NULL);
+  snprintf(p, sizeof p, "%s/model.ckpt-1", scope_out);
+  rc |= ev_tf_checkpoint_write(p, 1, names, vals, NULL);
+  ev_matrix_free(m);
+  snprintf(p, sizeof p, "%s/checkpoint", scope_log);
+  write_text(p, "model_checkpoint_path: \"model.ckpt-1\"\n");
+  snprintf(p, sizeof p, "%s/meta.tsv", scope_out);
+  write_text(p, "a\nb\nc\nd\ne\n");
+  snprintf(p, sizeof p, "%s/vecs.tsv", scope_out);
+  write_text(p, "1\t2\n3\t4\n5\t6\n7\t8\n9\t10\n");
+  snprintf(p, sizeof p, "%s/inside.tsv", scope_root);
+  write_text(p, "v\nw\nx\ny\nz\n");
+  return rc;
+}
+
+/* Write logs/projector_config.pbtxt with one embedding block body. */
+static void scope_config(const char *body) {
+  char p[1200], text[2400];
+  snprintf(p, sizeof p, "%s/projector_config.pbtxt", scope_log);
+  snprintf(text, sizeof text, "embeddings {\n%s}\n", body);
+  write_text(p, text);
+}
+
+TEST(log_dir_paths_stay_inside) {
+  if (scope_setup()) TEST_FAIL_("setup failed");
+  ev_error err = {0};
+  ev_notes notes = {0};
+  ev_dataset *ds = NULL;
+  ev_load_options lo;
+  ev_load_options_default(&lo);
+  char body[2000], cfg[1200], want[2000];
+  snprintf(cfg, sizeof cfg, "%s/projector_config.pbtxt", scope_log);
+  /* absolute, outside: refused, the message names config, field, path, real path and the option */
+  snprintf(body, sizeof body, "  tensor_name: \"emb\"\n  metadata_path: \"%s/meta.tsv\"\n", scope_out);
+  scope_config(body);
+  ASSERT_ERR(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), EV_EPERM, &err, cfg);
+  snprintf(want, sizeof want, "metadata_path '%s/meta.tsv' resolves to ", scope_out);
+  ASSERT_CONTAINS(err.msg, want);
+  ASSERT_CONTAINS(err.msg, "--allow-outside-paths");
+  ASSERT_TRUE(ds == NULL);
+  /* ... and loads with the option, with a note naming it */
+  lo.allow_outside_paths = 1;
+  ASSERT_OK(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), &err);
+  ASSERT_STR_EQ(ev_table_cell(ds->meta, 4, 0), "e");
+  ASSERT_EQ(notes.n, 1);
+  snprintf(want, sizeof want, "loaded as --allow-outside-paths asks, outside the log dir's parent folder: %s: "
+           "metadata_path '%s/meta.tsv', at ", cfg, scope_out);
+  ASSERT_CONTAINS(notes.msg[0], want);
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  lo.allow_outside_paths = 0;
+  /* a `../` escape */
+  scope_config("  tensor_name: \"emb\"\n  metadata_path: \"../../scope_outside/meta.tsv\"\n");
+  ASSERT_ERR(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), EV_EPERM, &err, "'../../scope_outside/meta.tsv'");
+  lo.allow_outside_paths = 1;
+  ASSERT_OK(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), &err);
+  ASSERT_STR_EQ(ev_table_cell(ds->meta, 0, 0), "a");
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  lo.allow_outside_paths = 0;
+  /* a symbolic link inside the log dir that leads outside */
+  char p[4000];
+  snprintf(p, sizeof p, "ln -s '%s/meta.tsv' '%s/link.tsv'", scope_out, scope_log);
+  ASSERT_EQ(test_system(p), 0);
+  scope_config("  tensor_name: \"emb\"\n  metadata_path: \"link.tsv\"\n");
+  ASSERT_ERR(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), EV_EPERM, &err, "metadata_path 'link.tsv' resolves to");
+  snprintf(want, sizeof want, "scope_outside/meta.tsv, outside %s", scope_root);
+  ASSERT_CONTAINS(err.msg, want);
+  lo.allow_outside_paths = 1;
+  ASSERT_OK(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), &err);
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  /* kernel files: refused even with the option */
+  scope_config("  tensor_name: \"emb\"\n  metadata_path: \"/proc/self/environ\"\n");
+  ASSERT_ERR(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), EV_EPERM, &err, "under /proc: refused");
+  ASSERT_CONTAINS(err.msg, "metadata_path '/proc/self/environ'");
+  scope_config("  tensor_name: \"emb\"\n  sprite {\n    image_path: \"/dev/zero\"\n    single_image_dim: 1\n"
+               "    single_image_dim: 1\n  }\n");
+  ASSERT_ERR(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), EV_EPERM, &err, "under /dev: refused");
+  snprintf(p, sizeof p, "ln -s /proc/self/environ '%s/env.tsv'", scope_log);
+  ASSERT_EQ(test_system(p), 0);
+  scope_config("  tensor_name: \"emb\"\n  bookmarks_path: \"env.tsv\"\n");
+  ASSERT_ERR(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), EV_EPERM, &err, "bookmarks_path 'env.tsv' resolves to /proc/");
+  ev_notes_clear(&notes);
+  lo.allow_outside_paths = 0;
+  /* the log dir's parent is in scope: files named relative to it load */
+  scope_config("  tensor_name: \"emb\"\n  metadata_path: \"../inside.tsv\"\n");
+  ASSERT_OK(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), &err);
+  ASSERT_STR_EQ(ev_table_cell(ds->meta, 0, 0), "v");
+  ASSERT_EQ(notes.n, 0);
+  ev_dataset_free(ds);
+  /* an outside path is passed over for the fallback: the file of that name in the config's folder */
+  snprintf(p, sizeof p, "%s/meta.tsv", scope_log);
+  write_text(p, "A\nB\nC\nD\nE\n");
+  snprintf(body, sizeof body, "  tensor_name: \"emb\"\n  metadata_path: \"%s/meta.tsv\"\n", scope_out);
+  scope_config(body);
+  ASSERT_OK(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), &err);
+  ASSERT_STR_EQ(ev_table_cell(ds->meta, 0, 0), "A");
+  ASSERT_EQ(notes.n, 1);
+  snprintf(want, sizeof want, "metadata_path '%s/meta.tsv' leads outside %s, refused; using %s/meta.tsv", scope_out,
+           scope_root, scope_log);
+  ASSERT_CONTAINS(notes.msg[0], want);
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  /* tensor_path, bookmarks_path, sprite image_path */
+  snprintf(body, sizeof body, "  tensor_name: \"t\"\n  tensor_path: \"%s/vecs.tsv\"\n", scope_out);
+  scope_config(body);
+  ASSERT_ERR(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), EV_EPERM, &err, "tensor_path '");
+  lo.allow_outside_paths = 1;
+  lo.tensor = "t";
+  ASSERT_OK(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), &err);
+  ASSERT_EQ(ds->x->n_rows, 5);
+  ASSERT_EQ(ds->x->n_cols, 2);
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  lo.tensor = NULL;
+  lo.allow_outside_paths = 0;
+  ev_tb_logdir *l = NULL;
+  snprintf(body, sizeof body, "  tensor_name: \"emb\"\n  bookmarks_path: \"%s/vecs.tsv\"\n", scope_out);
+  scope_config(body);
+  ASSERT_ERR(ev_tb_logdir_open(scope_log, &lo, &l, &notes, &err), EV_EPERM, &err, "bookmarks_path '");
+  snprintf(body, sizeof body, "  tensor_name: \"emb\"\n  sprite {\n    image_path: \"%s/vecs.tsv\"\n  }\n", scope_out);
+  scope_config(body);
+  ASSERT_ERR(ev_tb_logdir_open(scope_log, &lo, &l, &notes, &err), EV_EPERM, &err, "sprite image_path '");
+  lo.allow_outside_paths = 1;
+  ASSERT_OK(ev_tb_logdir_open(scope_log, &lo, &l, &notes, &err), &err);
+  ASSERT_CONTAINS(l->embeddings[0].sprite_path, "scope_outside/vecs.tsv");
+  ev_tb_logdir_free(l);
+  ev_notes_clear(&notes);
+  lo.allow_outside_paths = 0;
+  /* the config's model_checkpoint_path, outside, and nothing else to fall back to */
+  snprintf(p, sizeof p, "rm '%s'/checkpoint '%s'/model.ckpt-1.*", scope_log, scope_log);
+  ASSERT_EQ(test_system(p), 0);
+  snprintf(p, sizeof p, "%s/projector_config.pbtxt", scope_log);
+  snprintf(body, sizeof body, "model_checkpoint_path: \"%s/model.ckpt-1\"\nembeddings {\n  tensor_name: \"emb\"\n}\n",
+           scope_out);
+  write_text(p, body);
+  ASSERT_ERR(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), EV_EPERM, &err, "model_checkpoint_path '");
+  ASSERT_CONTAINS(err.msg, cfg);
+  lo.allow_outside_paths = 1;
+  ASSERT_OK(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), &err);
+  ASSERT_EQ(ds->x->n_rows, 5);
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  lo.allow_outside_paths = 0;
+  /* the `checkpoint` state file's model_checkpoint_path, outside */
+  scope_config("  tensor_name: \"emb\"\n");
+  snprintf(p, sizeof p, "%s/checkpoint", scope_log);
+  snprintf(body, sizeof body, "model_checkpoint_path: \"%s/model.ckpt-1\"\n", scope_out);
+  write_text(p, body);
+  ASSERT_ERR(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), EV_EPERM, &err, "checkpoint: model_checkpoint_path '");
+  lo.allow_outside_paths = 1;
+  ASSERT_OK(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), &err);
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  lo.allow_outside_paths = 0;
+  /* a checkpoint inside whose data file is a link to one outside */
+  snprintf(p, sizeof p, "cp '%s'/model.ckpt-1.index '%s'/ && ln -s '%s/model.ckpt-1.data-00000-of-00001' '%s'/",
+           scope_out, scope_log, scope_out, scope_log);
+  ASSERT_EQ(test_system(p), 0);
+  snprintf(p, sizeof p, "%s/checkpoint", scope_log);
+  write_text(p, "model_checkpoint_path: \"model.ckpt-1\"\n");
+  ASSERT_ERR(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), EV_EPERM, &err, "model.ckpt-1.data-00000-of-00001 resolves to");
+  /* a config that is itself a link to a file outside */
+  snprintf(p, sizeof p, "rm '%s'/model.ckpt-1.data-00000-of-00001 && cp '%s'/model.ckpt-1.data-00000-of-00001 '%s'/",
+           scope_log, scope_out, scope_log);
+  ASSERT_EQ(test_system(p), 0);
+  ASSERT_OK(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), &err);
+  ev_dataset_free(ds);
+  snprintf(p, sizeof p, "%s/cfg.pbtxt", scope_out);
+  write_text(p, "embeddings {\n  tensor_name: \"emb\"\n}\n");
+  snprintf(p, sizeof p, "rm '%s' && ln -s '%s/cfg.pbtxt' '%s'", cfg, scope_out, cfg);
+  ASSERT_EQ(test_system(p), 0);
+  ASSERT_ERR(ev_dataset_load(scope_log, &lo, &ds, &notes, &err), EV_EPERM, &err, "projector_config.pbtxt resolves to");
+  ev_notes_clear(&notes);
+  /* allocation failures along the lookups (a fallback after a refusal; an
+   * outside file allowed): out of memory, never a crash, a leak or a dataset */
+  snprintf(p, sizeof p, "rm '%s'", cfg);
+  ASSERT_EQ(test_system(p), 0);
+  snprintf(body, sizeof body, "  tensor_name: \"emb\"\n  metadata_path: \"%s/meta.tsv\"\n", scope_out);
+  scope_config(body);
+  for (int allow = 0; allow < 2; allow++) {
+    lo.allow_outside_paths = allow;
+    long k;
+    for (k = 1; k < 100000; k++) {
+      ev__alloc_fail_at(k);
+      int rc = ev_dataset_load(scope_log, &lo, &ds, &notes, &err);
+      ev__alloc_fail_at(0);
+      ev_notes_clear(&notes);
+      if (rc == EV_OK) break;
+      if (rc != EV_ENOMEM || ds) TEST_FAIL_("allocation %ld failed: got %s (%s)", k, ev_err_name(rc), err.msg);
+    }
+    ASSERT_TRUE(k > 10 && ds != NULL);
+    ASSERT_STR_EQ(ev_table_cell(ds->meta, 0, 0), allow ? "a" : "A");
+    ev_dataset_free(ds);
+  }
+}
+
+TEST(standalone_paths_stay_inside) {
+  if (scope_setup()) TEST_FAIL_("setup failed");
+  ev_error err = {0};
+  ev_notes notes = {0};
+  ev_dataset *ds = NULL;
+  ev_load_options lo;
+  ev_load_options_default(&lo);
+  char json[2400], cfg[1200], p[4000];
+  snprintf(cfg, sizeof cfg, "%s/config.json", scope_log);
+  snprintf(p, sizeof p, "cp '%s/vecs.tsv' '%s/'", scope_out, scope_log);
+  ASSERT_EQ(test_system(p), 0);
+  /* inside: loads */
+  write_text(cfg, "{\"embeddings\": [{\"tensorPath\": \"vecs.tsv\", \"metadataPath\": \"../inside.tsv\"}]}");
+  ASSERT_OK(ev_dataset_load(cfg, &lo, &ds, &notes, &err), &err);
+  ASSERT_STR_EQ(ev_table_cell(ds->meta, 0, 0), "v");
+  ASSERT_EQ(notes.n, 0);
+  ev_dataset_free(ds);
+  /* tensorPath absolute outside; a ../ escape; a link leading outside */
+  snprintf(json, sizeof json, "{\"embeddings\": [{\"tensorPath\": \"%s/vecs.tsv\"}]}", scope_out);
+  write_text(cfg, json);
+  ASSERT_ERR(ev_dataset_load(cfg, &lo, &ds, &notes, &err), EV_EPERM, &err, cfg);
+  ASSERT_CONTAINS(err.msg, "tensorPath '");
+  ASSERT_CONTAINS(err.msg, "the config's folder's parent folder): refused; --allow-outside-paths");
+  lo.allow_outside_paths = 1;
+  ASSERT_OK(ev_dataset_load(cfg, &lo, &ds, &notes, &err), &err);
+  ASSERT_EQ(ds->x->n_rows, 5);
+  ASSERT_EQ(notes.n, 1);
+  ASSERT_CONTAINS(notes.msg[0], "loaded as --allow-outside-paths asks, outside the config's folder's parent folder: ");
+  ASSERT_CONTAINS(notes.msg[0], "tensorPath '");
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  lo.allow_outside_paths = 0;
+  write_text(cfg, "{\"embeddings\": [{\"tensorPath\": \"vecs.tsv\", \"metadataPath\": \"../../scope_outside/meta.tsv\"}]}");
+  ASSERT_ERR(ev_dataset_load(cfg, &lo, &ds, &notes, &err), EV_EPERM, &err, "metadataPath '../../scope_outside/meta.tsv'");
+  lo.allow_outside_paths = 1;
+  ASSERT_OK(ev_dataset_load(cfg, &lo, &ds, &notes, &err), &err);
+  ASSERT_STR_EQ(ev_table_cell(ds->meta, 0, 0), "a");
+  ev_dataset_free(ds);
+  ev_notes_clear(&notes);
+  lo.allow_outside_paths = 0;
+  snprintf(p, sizeof p, "ln -s '%s/meta.tsv' '%s/link.tsv'", scope_out, scope_log);
+  ASSERT_EQ(test_system(p), 0);
+  write_text(cfg, "{\"embeddings\": [{\"tensorPath\": \"vecs.tsv\", \"metadataPath\": \"link.tsv\"}]}");
+  ASSERT_ERR(ev_dataset_load(cfg, &lo, &ds, &notes, &err), EV_EPERM, &err, "metadataPath 'link.tsv' resolves to");
+  /* kernel files, even with the option */
+  lo.allow_outside_paths = 1;
+  write_text(cfg, "{\"embeddings\": [{\"tensorPath\": \"vecs.tsv\", \"metadataPath\": \"/proc/self/environ\"}]}");
+  ASSERT_ERR(ev_dataset_load(cfg, &lo, &ds, &notes, &err), EV_EPERM, &err, "under /proc: refused");
+  write_text(cfg, "{\"embeddings\": [{\"tensorPath\": \"/dev/zero\"}]}");
+  ASSERT_ERR(ev_dataset_load(cfg, &lo, &ds, &notes, &err), EV_EPERM, &err, "under /dev: refused");
+  write_text(cfg, "{\"embeddings\": [{\"tensorPath\": \"vecs.tsv\", \"sprite\": {\"imagePath\": \"/dev/zero\", "
+                  "\"singleImageDim\": [1, 1]}}]}");
+  ASSERT_ERR(ev_dataset_load(cfg, &lo, &ds, &notes, &err), EV_EPERM, &err, "sprite imagePath '/dev/zero'");
+  ev_notes_clear(&notes);
+}
 
 TEST(bookmarks) {
   ev_error err = {0};
@@ -859,6 +1143,8 @@ int main(int argc, char **argv) {
       {"checkpoint_index_long_shared_keys", checkpoint_index_long_shared_keys},
       {"checkpoint_huge_sizes_in_messages", checkpoint_huge_sizes_in_messages},
       {"json_escapes", json_escapes},
+      {"log_dir_paths_stay_inside", log_dir_paths_stay_inside},
+      {"standalone_paths_stay_inside", standalone_paths_stay_inside},
   };
   return test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
 }

@@ -31,7 +31,8 @@ extern "C" {
   XX(ECANCELED, -9, "canceled")                                       \
   XX(EEXIST, -10, "already exists")                                   \
   XX(EMISMATCH, -11, "shape or count mismatch")                       \
-  XX(EINTERNAL, -12, "internal error")
+  XX(EINTERNAL, -12, "internal error")                                \
+  XX(EPERM, -13, "not permitted")
 
 typedef enum ev_errno {
 #define EV__ERR_ENUM(name, value, text) EV_##name = value,

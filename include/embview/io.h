@@ -58,6 +58,7 @@
 #define EMBVIEW_IO_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "embview/error.h"
 #include "embview/matrix.h"
@@ -138,6 +139,20 @@ int ev_tsv_write(const char *path, const ev_matrix *m, ev_error *err);
 /* Header row of column names, then one row per point; missing cells empty. */
 int ev_table_write_tsv(const char *path, const ev_table *t, ev_error *err);
 
+/* A file in the caller's own format, written as the writers above write
+ * theirs: into a temporary file beside `path`, renamed into place by commit.
+ * Print to ev_output_stream(o) without checking each call; commit checks
+ * every write, the flush, fsync, close and rename, and on failure removes
+ * the temporary file, leaves any previous file at `path` as it was, and
+ * returns EV_EIO with a message naming `what` (e.g. "json"; NULL: "output"),
+ * the path and the system's reason.  Commit and abort free `o` (abort
+ * accepts NULL).  The stream is valid until then; do not fclose it. */
+typedef struct ev_output ev_output;
+int ev_output_open(const char *path, const char *what, ev_output **out, ev_error *err);
+FILE *ev_output_stream(ev_output *o);
+int ev_output_commit(ev_output *o, ev_error *err);
+void ev_output_abort(ev_output *o);
+
 /* 1 when both paths name the same existing file (same device and inode). */
 int ev_same_file(const char *a, const char *b);
 
@@ -160,6 +175,9 @@ typedef struct ev_load_options {
   uint64_t max_memory;         /* bytes the readers may allocate or inflate for this load, all
                                   files together (EV_ERANGE beyond, naming this option);
                                   0 = half the physical memory, at least 1 GiB */
+  int allow_outside_paths;     /* 1: files a log dir or standalone config names may lie outside
+                                  the log dir's parent folder (each gets a note); 0 (default):
+                                  EV_EPERM.  /proc, /sys, /dev stay refused (tensorboard.h) */
 } ev_load_options;
 
 /* Sets detection on and no extra files. */
@@ -168,7 +186,9 @@ void ev_load_options_default(ev_load_options *opts);
 /* Read vectors and attach metadata: the reader's own columns (NPZ 1-D arrays,
  * CSV text columns, a log dir's metadata file), then the metadata file's,
  * then the labels file's.  A directory, a .pbtxt or a checkpoint's .index is
- * read as TensorBoard projector files (embview/tensorboard.h).
+ * read as TensorBoard projector files (embview/tensorboard.h), whose
+ * configs may only name files inside the log dir's parent folder unless
+ * opts->allow_outside_paths; the paths in opts are not restricted.
  * Count mismatches are errors that name both counts. */
 int ev_dataset_load(const char *path, const ev_load_options *opts, ev_dataset **out,
                     ev_notes *notes, ev_error *err);

@@ -79,7 +79,8 @@ int ev_tf_tensor_is_embedding(const ev_tf_tensor *t);
 int ev_tf_tensor_read(const ev_tf_checkpoint *c, const ev_tf_tensor *t, ev_matrix **out, ev_error *err);
 
 /* Write a one-shard V2 checkpoint of float32 matrices (keys as given, sorted
- * here), as TensorFlow's writer lays it out; both files atomically. */
+ * here), as TensorFlow's writer lays it out; both files atomically and as
+ * one: a failure leaves the previous pair (EV_EIO naming the file). */
 int ev_tf_checkpoint_write(const char *prefix, int n, const char *const *names, const ev_matrix *const *values,
                            ev_error *err);
 
@@ -151,8 +152,20 @@ typedef struct ev_tb_logdir {
  * log dir's parent) -> the file of the same name in the config's folder or
  * its parent; a missing or stale `checkpoint` file -> the newest *.index; a
  * tensor_name matching no key -> the only 2-D float tensor, if one.  With no
- * config, every 2-D tensor (optimizer slots excepted) is an embedding. */
-int ev_tb_logdir_open(const char *dir, ev_tb_logdir **out, ev_notes *notes, ev_error *err);
+ * config, every 2-D tensor (optimizer slots excepted) is an embedding.
+ *
+ * Scope: every file found this way (configs, `checkpoint` state files,
+ * checkpoints, tensor_path, metadata, bookmarks and sprite files), after
+ * symbolic links are resolved, must lie inside the log dir's parent folder.
+ * A path that resolves outside is passed over for the fallbacks; when none
+ * applies the scan fails with EV_EPERM naming the config, the field, the
+ * path as written and where it led.  With opts->allow_outside_paths such
+ * files load, each named in a note (TensorBoard's behaviour before its 2026
+ * fix).  Files under /proc, /sys and /dev are refused either way, unless the
+ * log dir itself lies under the same one.  `opts` may be NULL (defaults);
+ * only allow_outside_paths is used. */
+int ev_tb_logdir_open(const char *dir, const ev_load_options *opts, ev_tb_logdir **out, ev_notes *notes,
+                      ev_error *err);
 void ev_tb_logdir_free(ev_tb_logdir *l);
 
 /* The embedding's sprite cut into its thumbnails (one per point; the
@@ -214,7 +227,10 @@ void ev_tb_export_options_default(ev_tb_export_options *o);
  * projector_config.json).  Metadata follow the projector's header rule (a
  * header row only with several columns); values that would break its parser
  * (TAB, newline, a blank single-column value) are adjusted with a note.
- * The directory is created; an existing non-empty one needs `force`. */
+ * The directory is created; an existing non-empty one needs `force`.
+ * All or nothing: the files are staged in a hidden folder inside `dir` and
+ * moved in once all are written, so a failure (EV_EIO naming the file)
+ * leaves `dir` as it was, or absent when this call would have created it. */
 int ev_tb_export(const char *dir, const ev_dataset *ds, const ev_tb_export_options *o, ev_notes *notes,
                  ev_error *err);
 

@@ -32,7 +32,7 @@ void analysis_opts_default(analysis_opts *o);
 int analysis_fail_ev(const ev_error *err, int rc);
 
 /* --embedding: a map of ds's points (N rows); prints notes; exit status. */
-int analysis_load_map(const char *path, const ev_dataset *ds, ev_dataset **map);
+int analysis_load_map(const char *path, const cli_common *c, const ev_dataset *ds, ev_dataset **map);
 
 /* Labels of ds (an exit status and message when there are none). */
 int analysis_labels(const ev_dataset *ds, const analysis_opts *o, analysis *a);

@@ -11,11 +11,11 @@ int analysis_fail_ev(const ev_error *err, int rc) {
                                                                           : EXIT_FAIL);
 }
 
-int analysis_load_map(const char *path, const ev_dataset *ds, ev_dataset **map) {
+int analysis_load_map(const char *path, const cli_common *c, const ev_dataset *ds, ev_dataset **map) {
   ev_notes notes = {0};
   ev_error err = {0};
   ev_load_options lo;
-  cli_load_options_default(&lo);
+  cli_load_options_plain(c, &lo);
   int rc = ev_dataset_load(path, &lo, map, &notes, &err);
   cli_print_notes(&notes);
   if (rc) return cli_fail_ev(&err, EXIT_INPUT);

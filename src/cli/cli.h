@@ -32,6 +32,10 @@ void cli_print_notes(const ev_notes *notes);
 
 /* Load the input and its metadata/labels; prints notes; returns an exit status. */
 int cli_load(const char *path, const cli_common *c, ev_dataset **out);
+/* Load options for a further input (--embedding, --init, --projection ...):
+ * detection, no extra files, and the common --max-memory and
+ * --allow-outside-paths. */
+void cli_load_options_plain(const cli_common *c, ev_load_options *o);
 
 /* Refuse to write over any input file; returns an exit status. */
 int cli_check_output(const char *out_path, const char *in_path, const cli_common *c);
@@ -44,12 +48,13 @@ int cli_interrupted(void);
 
 double cli_now(void);
 
-/* A text output written beside its target and renamed into place on commit:
- * never half a file.  Both return an exit status (and print why). */
+/* A text output written atomically by the library (ev_output): never half a
+ * file, and a failed write leaves any previous file.  Both return an exit
+ * status (and print why). */
 typedef struct cli_out {
   FILE *f;
+  ev_output *o;
   const char *path, *what;
-  char tmp[4200];
 } cli_out;
 int cli_out_open(cli_out *o, const char *path, const char *what);
 int cli_out_commit(cli_out *o);
@@ -80,7 +85,8 @@ enum cli_opt_id {
   OPT_SCALE,
   OPT_JSON,
   OPT_TENSOR,
-  OPT_MAX_MEMORY
+  OPT_MAX_MEMORY,
+  OPT_ALLOW_OUTSIDE
 };
 
 /* getopt_long entries for the common options, to splice into each table. */
@@ -90,6 +96,7 @@ enum cli_opt_id {
   {"format", required_argument, NULL, OPT_FORMAT},        \
   {"tensor", required_argument, NULL, OPT_TENSOR},        \
   {"max-memory", required_argument, NULL, OPT_MAX_MEMORY}, \
+  {"allow-outside-paths", no_argument, NULL, OPT_ALLOW_OUTSIDE}, \
   {"threads", required_argument, NULL, OPT_THREADS},      \
   {"quiet", no_argument, NULL, OPT_QUIET},                \
   {"help", no_argument, NULL, OPT_HELP}
@@ -101,6 +108,8 @@ enum cli_opt_id {
   "  --tensor NAME      log dirs and checkpoints: which embedding (name, key or RUN/name)\n"  \
   "  --max-memory SIZE  memory the readers may use for the input files (512M, 16G; default:\n" \
   "                     half the RAM, at least 1G); beyond it they stop with an error\n"       \
+  "  --allow-outside-paths  log dirs and configs may name files outside the log dir's\n"     \
+  "                     parent folder (never /proc, /sys, /dev); each is noted\n"              \
   "  --threads N        worker threads (default: all cores)\n"                                \
   "  --quiet            no progress bar\n"                                                    \
   "  --help             this help\n"
@@ -109,9 +118,6 @@ void cli_common_init(cli_common *c);
 /* Handle a common option; returns 1 if handled, 0 if not common, or -1 after
  * printing a usage error. */
 int cli_common_option(cli_common *c, int opt, const char *arg);
-/* Load options as the common options set them (--max-memory), for inputs
- * beyond the main one (--embedding, --reference, --projection). */
-void cli_load_options_default(ev_load_options *lo);
 /* A byte size: a number with an optional K, M, G or T (powers of 1024,
  * optionally followed by B or iB); 1 on success. */
 int cli_parse_size(const char *s, uint64_t *out);

@@ -164,7 +164,7 @@ int cmd_analyze(int argc, char **argv) {
   analysis a = {0};
   int status = cli_load(in_path, &c, &ds);
   if (!status) status = analysis_labels(ds, &ao, &a);
-  if (!status && emb_path) status = analysis_load_map(emb_path, ds, &map);
+  if (!status && emb_path) status = analysis_load_map(emb_path, &c, ds, &map);
   if (!status) status = analysis_graph(ds, &ao, &a);
   if (!status) status = analysis_compute(ds, map ? map->x : NULL, &ao, &a);
   cli_progress_done();

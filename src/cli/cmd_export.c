@@ -25,7 +25,7 @@ enum { OPT_TB = 4000, OPT_STANDALONE, OPT_NAME, OPT_PROJECTION, OPT_NO_SPRITE, O
 #define MAX_PROJECTIONS 8
 
 /* The map's columns as metadata columns NAME-1..NAME-k; returns an exit status. */
-static int add_projection(ev_dataset *ds, const char *spec) {
+static int add_projection(ev_dataset *ds, const cli_common *c, const char *spec) {
   ev_error e = {0}, *err = &e;
   char path[4096], name[4096];
   snprintf(path, sizeof path, "%s", spec);
@@ -43,7 +43,7 @@ static int add_projection(ev_dataset *ds, const char *spec) {
   ev_dataset *m = NULL;
   ev_notes notes = {0};
   ev_load_options lo;
-  cli_load_options_default(&lo);
+  cli_load_options_plain(c, &lo);
   int rc = ev_dataset_load(path, &lo, &m, &notes, err);
   cli_print_notes(&notes);
   if (rc) return cli_fail_ev(err, EXIT_INPUT);
@@ -128,7 +128,7 @@ int cmd_export(int argc, char **argv) {
   ev_error err = {0};
   ev_notes notes = {0};
   int status = cli_load(in_path, &c, &ds);
-  for (int i = 0; !status && i < n_proj; i++) status = add_projection(ds, projections[i]);
+  for (int i = 0; !status && i < n_proj; i++) status = add_projection(ds, &c, projections[i]);
   if (!status) {
     int rc = ev_tb_export(out, ds, &o, &notes, &err);
     cli_print_notes(&notes);

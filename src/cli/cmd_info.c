@@ -20,13 +20,13 @@ static void print_shape(const ev_source_info *s) {
 }
 
 /* A log dir's embeddings, one line each (the first is the one described below). */
-static void print_log_dir(const char *path) {
+static void print_log_dir(const char *path, const ev_load_options *lo) {
   struct stat st;
   if (stat(path, &st) || !S_ISDIR(st.st_mode)) return;
   ev_tb_logdir *l = NULL;
   ev_notes notes = {0};
   ev_error err = {0};
-  if (ev_tb_logdir_open(path, &l, &notes, &err)) return; /* cli_load already said why */
+  if (ev_tb_logdir_open(path, lo, &l, &notes, &err)) return; /* cli_load already said why */
   printf("log dir:     %d embedding(s)\n", l->n_embeddings);
   for (int i = 0; i < l->n_embeddings; i++) {
     const ev_tb_embedding *e = &l->embeddings[i];
@@ -80,7 +80,7 @@ int cmd_info(int argc, char **argv) {
   ev_dataset *ds;
   int status = cli_load(path, &c, &ds);
   if (status) return status;
-  print_log_dir(path);
+  print_log_dir(path, &c.load);
   const ev_matrix *x = ds->x;
   ev_matrix_stats st;
   ev_matrix_stats_compute(x, c.n_threads, &st);

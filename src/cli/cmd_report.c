@@ -159,7 +159,7 @@ int cmd_report(int argc, char **argv) {
   int status = cli_load(in_path, &c, &ds);
   if (!status) status = analysis_labels(ds, &ao, &a);
   if (!status && emb_path) {
-    status = analysis_load_map(emb_path, ds, &given);
+    status = analysis_load_map(emb_path, &c, ds, &given);
     snprintf(about, sizeof about, "given: %s", emb_path);
   }
   if (!status) status = analysis_graph(ds, &ao, &a);

@@ -209,7 +209,7 @@ int cmd_serve(int argc, char **argv) {
     ev_notes notes = {0};
     ev_error err = {0};
     int many = 0;
-    if (!c.load.tensor && ev_tb_logdir_open(argv[a], &l, &notes, &err) == EV_OK && l->n_embeddings > 1) many = 1;
+    if (!c.load.tensor && ev_tb_logdir_open(argv[a], &c.load, &l, &notes, &err) == EV_OK && l->n_embeddings > 1) many = 1;
     if (many) {
       for (int e = 0; e < l->n_embeddings && !status && n_sets < 64; e++) {
         char key[1024];

@@ -39,6 +39,12 @@ int cli_load(const char *path, const cli_common *c, ev_dataset **out) {
   return EXIT_OK;
 }
 
+void cli_load_options_plain(const cli_common *c, ev_load_options *o) {
+  ev_load_options_default(o);
+  o->max_memory = c->load.max_memory;
+  o->allow_outside_paths = c->load.allow_outside_paths;
+}
+
 int cli_check_output(const char *out_path, const char *in_path, const cli_common *c) {
   const char *inputs[3] = {in_path, c->load.metadata_path, c->load.labels_path};
   for (int i = 0; i < 3; i++)
@@ -48,21 +54,19 @@ int cli_check_output(const char *out_path, const char *in_path, const cli_common
 }
 
 int cli_out_open(cli_out *o, const char *path, const char *what) {
+  ev_error err = {0};
   o->path = path;
   o->what = what;
-  snprintf(o->tmp, sizeof o->tmp, "%s.tmp-%d", path, (int)getpid());
-  o->f = fopen(o->tmp, "w");
-  return o->f ? EXIT_OK : cli_fail(EXIT_OUTPUT, "%s %s: cannot write (%s)", what, path, strerror(errno));
+  o->f = NULL;
+  if (ev_output_open(path, what, &o->o, &err)) return cli_fail_ev(&err, EXIT_OUTPUT);
+  o->f = ev_output_stream(o->o);
+  return EXIT_OK;
 }
 
 int cli_out_commit(cli_out *o) {
-  int bad = ferror(o->f);
-  if (fclose(o->f)) bad = 1;
+  ev_error err = {0};
   o->f = NULL;
-  if (bad || rename(o->tmp, o->path)) {
-    remove(o->tmp);
-    return cli_fail(EXIT_OUTPUT, "%s %s: write error", o->what, o->path);
-  }
+  if (ev_output_commit(o->o, &err)) return cli_fail_ev(&err, EXIT_OUTPUT);
   return EXIT_OK;
 }
 

@@ -10,12 +10,12 @@ static int fail_status(int rc) {
 }
 
 /* A whole file as one matrix (an initial layout, a reference). */
-static int load_matrix(const char *path, ev_matrix **out) {
+static int load_matrix(const embed_job *job, const char *path, ev_matrix **out) {
   ev_dataset *ds = NULL;
   ev_notes notes = {0};
   ev_error err = {0};
   ev_load_options lo;
-  cli_load_options_default(&lo);
+  cli_load_options_plain(&job->c, &lo);
   int rc = ev_dataset_load(path, &lo, &ds, &notes, &err);
   cli_print_notes(&notes);
   if (rc) return cli_fail_ev(&err, EXIT_INPUT);
@@ -27,8 +27,8 @@ static int load_matrix(const char *path, ev_matrix **out) {
 
 /* --reference X --reference-map Y: X normalised as the input is. */
 static int load_reference(const embed_job *job, ev_matrix **rx, ev_matrix **ry) {
-  int status = load_matrix(job->ref_path, rx);
-  if (!status) status = load_matrix(job->ref_map_path, ry);
+  int status = load_matrix(job, job->ref_path, rx);
+  if (!status) status = load_matrix(job, job->ref_map_path, ry);
   if (!status && job->normalize != EV_NORMALIZE_NONE) {
     ev_matrix *n = NULL;
     ev_error err = {0};
@@ -144,7 +144,7 @@ int embed_run_tsne(embed_job *job, const ev_matrix *x, ev_matrix **y) {
   } else if (!strcmp(job->init, "random")) {
     tp->init = EV_TSNE_INIT_RANDOM;
   } else {
-    if ((status = load_matrix(job->init, &init_y))) goto done;
+    if ((status = load_matrix(job, job->init, &init_y))) goto done;
     tp->init = EV_TSNE_INIT_USER;
     tp->init_y = init_y;
   }
@@ -192,7 +192,7 @@ int embed_run_umap(embed_job *job, const ev_matrix *x, ev_matrix **y) {
   } else if (!strcmp(job->init, "random")) {
     up->init = EV_UMAP_INIT_RANDOM;
   } else {
-    if ((status = load_matrix(job->init, &init_y))) goto done;
+    if ((status = load_matrix(job, job->init, &init_y))) goto done;
     up->init = EV_UMAP_INIT_USER;
     up->init_y = init_y;
   }

@@ -26,16 +26,9 @@ static const char *usage_text =
     "        metadata TSV; labels as IDX/NPY/text.\n"
     "exit status: 0 ok, 1 failure, 2 usage error, 3 input error, 4 output error, 130 interrupted\n";
 
-static uint64_t max_memory; /* --max-memory, for every load of this run */
-
 void cli_common_init(cli_common *c) {
   memset(c, 0, sizeof *c);
-  cli_load_options_default(&c->load);
-}
-
-void cli_load_options_default(ev_load_options *lo) {
-  ev_load_options_default(lo);
-  lo->max_memory = max_memory;
+  ev_load_options_default(&c->load);
 }
 
 int cli_parse_size(const char *s, uint64_t *out) {
@@ -98,10 +91,10 @@ int cli_common_option(cli_common *c, int opt, const char *arg) {
         cli_fail(EXIT_USAGE, "--max-memory: '%s' is not a size of at least 1M (e.g. 512M, 16G)", arg);
         return -1;
       }
-      max_memory = n;
       c->load.max_memory = n;
       return 1;
     }
+    case OPT_ALLOW_OUTSIDE: c->load.allow_outside_paths = 1; return 1;
   }
   return 0;
 }
@@ -112,7 +105,7 @@ int cli_bad_option(const char *cmd, char **argv, int optind_now) {
                   cmd, bad ? bad : "?", cmd);
 }
 
-int main(int argc, char **argv) {
+static int run(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage_text, stderr);
     return EXIT_USAGE;
@@ -145,4 +138,16 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
   if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
   return cli_fail(EXIT_USAGE, "unknown command '%s' (commands: info, knn, embed, export, analyze, report, serve; see embview --help)", cmd);
+}
+
+/* What a command printed may not have reached its file (a full disk behind
+ * `> file` shows up at the last flush): checked like every other output. */
+int main(int argc, char **argv) {
+  int status = run(argc, argv);
+  errno = 0;
+  int flush_failed = fflush(stdout) != 0;
+  int saved = errno;
+  if ((flush_failed || ferror(stdout)) && status == EXIT_OK)
+    status = cli_fail(EXIT_OUTPUT, "standard output: %s", strerror(saved ? saved : EIO));
+  return status;
 }

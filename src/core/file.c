@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "core/file.h"
+#include "embview/io.h"
 
 int ev__file_stat(const char *path, const char *who, uint64_t *size, ev_error *err) {
   struct stat st;
@@ -205,8 +206,91 @@ int ev__file_map(const char *path, const char *who, void **base, size_t *len, ev
   return EV_OK;
 }
 
+/* ---- writing ---- */
+
+static long io_fail_at;        /* 0: never fail */
+static long io_counted;        /* write-side calls since io_fail_at was set */
+static int io_fail_errno = EIO;
+static size_t io_buffer = (size_t)1 << 20;
+
+void ev__io_fail_at(long k, int errno_value) {
+  io_fail_at = k;
+  io_counted = 0;
+  io_fail_errno = errno_value ? errno_value : EIO;
+}
+
+long ev__io_count(void) { return io_counted; }
+
+void ev__io_buffer_bytes(size_t bytes) { io_buffer = bytes ? bytes : (size_t)1 << 20; }
+
+static int io_should_fail(void) {
+  if (io_fail_at <= 0 || ++io_counted != io_fail_at) return 0;
+  errno = io_fail_errno;
+  return 1;
+}
+
+int ev__io_write(int fd, const void *p, size_t n) {
+  if (io_should_fail()) return -1;
+  const char *c = p;
+  while (n > 0) {
+    ssize_t w = write(fd, c, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return -1;
+    if (w == 0) { /* never for regular files; do not spin */
+      errno = EIO;
+      return -1;
+    }
+    c += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+int ev__io_fsync(int fd) { return io_should_fail() ? -1 : fsync(fd); }
+
+int ev__io_close(int fd) {
+  if (io_should_fail()) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return close(fd);
+}
+
+int ev__io_rename(const char *from, const char *to) { return io_should_fail() ? -1 : rename(from, to); }
+
+int ev__io_mkdir(const char *path) { return io_should_fail() ? -1 : mkdir(path, 0777); }
+
+int ev__io_mkstemp(char *tmpl) { return io_should_fail() ? -1 : mkstemp(tmpl); }
+
+int ev__io_mkdtemp(char *tmpl) { return io_should_fail() || !mkdtemp(tmpl) ? -1 : 0; }
+
+/* The atomic writer's stream: glibc's buffered FILE over these two
+ * functions (fopencookie), so that fprintf, fputc, fwrite and cairo's
+ * callbacks all reach the file through ev__io_write.  A failure returns 0
+ * bytes written, not -1: glibc marks the stream's error either way, but its
+ * fwrite takes a -1 for a byte count and reads before the caller's data
+ * (seen with valgrind, glibc 2.36). */
+static ssize_t stream_write(void *cookie, const char *buf, size_t n) {
+  ev__atomic *a = cookie;
+  if (a->discard) return (ssize_t)n;
+  if (!a->io_errno && ev__io_write(a->fd, buf, n) != 0) a->io_errno = errno ? errno : EIO;
+  if (a->io_errno) {
+    errno = a->io_errno;
+    return 0;
+  }
+  return (ssize_t)n;
+}
+
+static int stream_close(void *cookie) {
+  (void)cookie; /* the descriptor is closed (and checked) by commit */
+  return 0;
+}
+
 int ev__atomic_begin(ev__atomic *a, const char *path, const char *who, ev_error *err) {
   memset(a, 0, sizeof *a);
+  a->fd = -1;
   struct stat st;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
     return ev__err(err, EV_EINVAL, "%s: %s: is a directory, expected a file name", who, path);
@@ -219,39 +303,62 @@ int ev__atomic_begin(ev__atomic *a, const char *path, const char *who, ev_error 
   }
   memcpy(a->tmp_path, path, n);
   memcpy(a->tmp_path + n, ".tmp.XXXXXX", 12);
-  int fd = mkstemp(a->tmp_path);
-  if (fd < 0) {
+  a->fd = ev__io_mkstemp(a->tmp_path);
+  if (a->fd < 0) {
     int saved = errno;
     ev__free(a->tmp_path);
     a->tmp_path = NULL;
     ev__atomic_abort(a);
-    return ev__err(err, EV_EIO, "%s: %s: cannot create a file there: %s", who, path,
-                   strerror(saved));
+    return ev__err(err, EV_EIO, "%s: %s: cannot create a file there: %s", who, path, strerror(saved));
   }
-  fchmod(fd, 0644); /* mkstemp makes 0600; outputs are ordinary shared files */
-  a->fp = fdopen(fd, "wb");
-  if (!a->fp) {
-    close(fd);
+  fchmod(a->fd, 0644); /* mkstemp makes 0600; outputs are ordinary shared files */
+  cookie_io_functions_t fns = {.read = NULL, .write = stream_write, .seek = NULL, .close = stream_close};
+  a->buf = ev__malloc(io_buffer); /* glibc would pick its own size for a buffer it allocates */
+  a->fp = a->buf ? fopencookie(a, "wb", fns) : NULL;
+  if (!a->fp || setvbuf(a->fp, a->buf, _IOFBF, io_buffer) != 0) {
     ev__atomic_abort(a);
     return ev__err(err, EV_ENOMEM, "%s: out of memory", who);
   }
-  setvbuf(a->fp, NULL, _IOFBF, 1 << 20);
   return EV_OK;
 }
 
-int ev__atomic_commit(ev__atomic *a, const char *who, ev_error *err) {
-  int bad = ferror(a->fp) || fflush(a->fp) != 0 || fsync(fileno(a->fp)) != 0;
-  int saved = errno;
-  bad |= fclose(a->fp) != 0;
-  a->fp = NULL;
-  if (bad) {
-    ev__atomic_abort(a);
-    return ev__err(err, EV_EIO, "%s: writing failed: %s", who, strerror(saved ? saved : EIO));
+int ev__atomic_fail(ev__atomic *a, const char *who, ev_error *err) {
+  int rc = ev__err(err, EV_EIO, "%s: %s: cannot write: %s", who, a->final_path ? a->final_path : "(file)",
+                   strerror(a->io_errno ? a->io_errno : EIO));
+  ev__atomic_abort(a);
+  return rc;
+}
+
+/* Flush, fsync and close the temporary file; on failure abort (EV_EIO). */
+static int atomic_finish(ev__atomic *a, const char *who, ev_error *err) {
+  int bad = fflush(a->fp) != 0 || ferror(a->fp);
+  if (bad && !a->io_errno) a->io_errno = EIO;
+  a->discard = bad; /* fclose must not try again */
+  if (fclose(a->fp) != 0 && !bad) {
+    bad = 1;
+    a->io_errno = errno ? errno : EIO;
   }
-  if (rename(a->tmp_path, a->final_path) != 0) {
-    saved = errno;
-    int rc = ev__err(err, EV_EIO, "%s: %s: cannot move the new file into place: %s", who,
-                     a->final_path, strerror(saved));
+  a->fp = NULL;
+  if (!bad && ev__io_fsync(a->fd) != 0) {
+    bad = 1;
+    a->io_errno = errno;
+  }
+  int fd = a->fd;
+  a->fd = -1;
+  if (ev__io_close(fd) != 0 && !bad) { /* a full disk or a network file system may say so only here */
+    bad = 1;
+    a->io_errno = errno;
+  }
+  return bad ? ev__atomic_fail(a, who, err) : EV_OK;
+}
+
+int ev__atomic_commit(ev__atomic *a, const char *who, ev_error *err) {
+  int rc = atomic_finish(a, who, err);
+  if (rc) return rc;
+  if (ev__io_rename(a->tmp_path, a->final_path) != 0) {
+    int saved = errno;
+    rc = ev__err(err, EV_EIO, "%s: %s: cannot move the new file into place: %s", who, a->final_path,
+                 strerror(saved));
     ev__atomic_abort(a);
     return rc;
   }
@@ -261,10 +368,113 @@ int ev__atomic_commit(ev__atomic *a, const char *who, ev_error *err) {
   return EV_OK;
 }
 
+int ev__publish(int n, char *const *from, char *const *to, char *const *aside, const char *who, int *stranded,
+                ev_error *err) {
+  enum { ASIDE = 1, MOVED = 2 };
+  unsigned char state[EV__PUBLISH_MAX] = {0};
+  struct stat st;
+  int rc = EV_OK, i;
+  *stranded = 0;
+  if (n > EV__PUBLISH_MAX) return ev__err(err, EV_EINTERNAL, "%s: %d files at once, at most %d", who, n, EV__PUBLISH_MAX);
+  for (i = 0; i < n; i++)
+    if (stat(to[i], &st) == 0 && S_ISDIR(st.st_mode))
+      return ev__err(err, EV_EINVAL, "%s: %s: is a directory, expected a file name", who, to[i]);
+  for (i = 0; i < n; i++) {
+    if (lstat(to[i], &st) == 0) {
+      if (ev__io_rename(to[i], aside[i]) != 0) {
+        rc = ev__err(err, EV_EIO, "%s: %s: cannot move the previous file aside: %s", who, to[i], strerror(errno));
+        break;
+      }
+      state[i] |= ASIDE;
+    }
+    if (ev__io_rename(from[i], to[i]) != 0) {
+      rc = ev__err(err, EV_EIO, "%s: %s: cannot move the new file into place: %s", who, to[i], strerror(errno));
+      break;
+    }
+    state[i] |= MOVED;
+  }
+  /* undo in reverse order; these renames are not counted by the test hook
+   * (they are the cleanup of one failure, as unlink is) */
+  for (int j = rc ? EV__MIN(i, n - 1) : -1; j >= 0; j--) {
+    if ((state[j] & MOVED) && rename(to[j], from[j]) != 0) *stranded = 1;
+    if ((state[j] & ASIDE) && rename(aside[j], to[j]) != 0) *stranded = 1;
+  }
+  if (*stranded)
+    ev__err_prefix(err, "%s: the previous files could not all be put back (those missing are kept as %s ...)", who,
+                   aside[0]);
+  return rc;
+}
+
+int ev__atomic_commit_set(ev__atomic *set, int n, const char *who, ev_error *err) {
+  int rc = EV_OK, stranded = 0;
+  for (int i = 0; i < n && !rc; i++) rc = atomic_finish(&set[i], who, err);
+  char *from[EV__PUBLISH_MAX], *to[EV__PUBLISH_MAX], *aside[EV__PUBLISH_MAX] = {0};
+  if (!rc && n > EV__PUBLISH_MAX) rc = ev__err(err, EV_EINTERNAL, "%s: %d files at once", who, n);
+  for (int i = 0; i < n && !rc; i++) {
+    size_t len = strlen(set[i].tmp_path) + 5;
+    from[i] = set[i].tmp_path;
+    to[i] = set[i].final_path;
+    if (!(aside[i] = ev__malloc(len))) rc = ev__err(err, EV_ENOMEM, "%s: out of memory", who);
+    else snprintf(aside[i], len, "%s.old", set[i].tmp_path); /* unique as the mkstemp name is */
+  }
+  if (!rc) rc = ev__publish(n, from, to, aside, who, &stranded, err);
+  for (int i = 0; i < n; i++) {
+    if (!rc) { /* the new files are in place: the temporary names are gone, the previous files go */
+      unlink(aside[i]);
+      ev__free(set[i].tmp_path);
+      set[i].tmp_path = NULL;
+    }
+    if (i < EV__PUBLISH_MAX) ev__free(aside[i]);
+    ev__atomic_abort(&set[i]);
+  }
+  return rc;
+}
+
 void ev__atomic_abort(ev__atomic *a) {
-  if (a->fp) fclose(a->fp);
+  if (a->fp) {
+    a->discard = 1;
+    fclose(a->fp);
+  }
+  if (a->tmp_path && a->fd >= 0) close(a->fd);
   if (a->tmp_path) unlink(a->tmp_path);
+  ev__free(a->buf);
   ev__free(a->tmp_path);
   ev__free(a->final_path);
   memset(a, 0, sizeof *a);
+  a->fd = -1;
+}
+
+/* ---- the public face of atomic writes (embview/io.h) ---- */
+
+struct ev_output {
+  ev__atomic a;  /* first: the stream points at it, so the struct stays on the heap */
+  char what[32];
+};
+
+int ev_output_open(const char *path, const char *what, ev_output **out, ev_error *err) {
+  *out = NULL;
+  ev_output *o = ev__calloc(1, sizeof *o);
+  if (!o) return ev__err(err, EV_ENOMEM, "%s: out of memory", what ? what : "output");
+  snprintf(o->what, sizeof o->what, "%s", what ? what : "output");
+  int rc = ev__atomic_begin(&o->a, path, o->what, err);
+  if (rc) {
+    ev__free(o);
+    return rc;
+  }
+  *out = o;
+  return EV_OK;
+}
+
+FILE *ev_output_stream(ev_output *o) { return o->a.fp; }
+
+int ev_output_commit(ev_output *o, ev_error *err) {
+  int rc = ev__atomic_commit(&o->a, o->what, err);
+  ev__free(o);
+  return rc;
+}
+
+void ev_output_abort(ev_output *o) {
+  if (!o) return;
+  ev__atomic_abort(&o->a);
+  ev__free(o);
 }

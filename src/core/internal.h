@@ -42,6 +42,17 @@ long ev__alloc_count(void);
 void ev__alloc_track(int on);
 int64_t ev__alloc_peak(void);
 
+/* Test hook for writes (core/file.c): when k > 0, the write-side system call
+ * with that 1-based number (counted from the moment it is set: creating a
+ * file or folder, each write, fsync, close, rename) fails with errno_value
+ * (ENOSPC, EIO, ...; 0 means EIO).  0 disables.  ev__io_count says how many
+ * were counted.  ev__io_buffer_bytes sets the write buffer of atomic writes
+ * (0: the default 1 MB), small in tests so that failures land between a
+ * writer's own calls.  Single-threaded tests only, as the allocation hook. */
+void ev__io_fail_at(long k, int errno_value);
+long ev__io_count(void);
+void ev__io_buffer_bytes(size_t bytes);
+
 /* ---- errors and notes ---- */
 /* Sets err (if non-NULL) and returns `code`, so callers can `return ev__err(...)`. */
 int ev__err(ev_error *err, int code, const char *fmt, ...) EV__PRINTF(3, 4);

@@ -154,7 +154,7 @@ int ev_dataset_load(const char *path, const ev_load_options *opts, ev_dataset **
       }
       case EV_FORMAT_TENSORBOARD: {
         ev_dataset *tb = NULL;
-        rc = ev__tb_load(path, opts->tensor, &tb, notes, b, err);
+        rc = ev__tb_load(path, opts, &tb, notes, b, err);
         if (rc == EV_OK) {
           ds->x = tb->x;
           cols = tb->meta;

@@ -167,9 +167,12 @@ int ev_sprite_write(const char *path, const ev_matrix *x, int *cell_w, int *cell
   int rc = ev__atomic_begin(&at, path, "sprite", err);
   if (!rc) {
     cairo_status_t st = cairo_surface_write_to_png_stream(s, write_chunk, at.fp);
-    if (st != CAIRO_STATUS_SUCCESS) {
+    if (st == CAIRO_STATUS_WRITE_ERROR || (st != CAIRO_STATUS_SUCCESS && at.io_errno)) {
+      rc = ev__atomic_fail(&at, "sprite", err);
+    } else if (st != CAIRO_STATUS_SUCCESS) {
       ev__atomic_abort(&at);
-      rc = ev__err(err, EV_EIO, "sprite %s: cannot write the PNG (%s)", path, cairo_status_to_string(st));
+      rc = ev__err(err, st == CAIRO_STATUS_NO_MEMORY ? EV_ENOMEM : EV_EIO, "sprite %s: cannot write the PNG (%s)",
+                   path, cairo_status_to_string(st));
     } else {
       rc = ev__atomic_commit(&at, "sprite", err);
     }

@@ -1,6 +1,9 @@
 /* tb_logdir.c — TensorBoard projector log dirs: runs, configs, checkpoints
  * and paths resolved as TensorBoard does (formats doc §1.2, §3.3, §3.4),
- * plus the fallbacks of embview/tensorboard.h where TensorBoard gives up. */
+ * plus the fallbacks of embview/tensorboard.h where TensorBoard gives up.
+ * Every file found is checked against the log dir's scope (tb_paths.c): the
+ * first candidate of a lookup that exists and lies in scope wins; a lookup
+ * whose only existing candidates lie outside fails with the first refusal. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,13 +59,6 @@ static char *with_index(const char *prefix) {
   return p;
 }
 
-static int checkpoint_exists(const char *prefix) {
-  char *p = with_index(prefix);
-  int ok = is_file(p);
-  ev__free(p);
-  return ok;
-}
-
 static char *expand_home(const char *raw) {
   if (raw[0] == '~' && (raw[1] == '/' || raw[1] == '\0')) {
     const char *home = getenv("HOME");
@@ -71,42 +67,94 @@ static char *expand_home(const char *raw) {
   return ev__strdup(raw);
 }
 
+typedef struct builder {
+  ev_tb_logdir *l;
+  int cap;
+  ev__tb_scope scope;
+  ev_error refusal;  /* the first candidate of the current lookup that lay outside the scope */
+  int refused;
+  ev_notes *notes;
+  ev_error *err;
+} builder;
+
+static int oom(builder *b) { return ev__err(b->err, EV_ENOMEM, "log dir: out of memory"); }
+
+/* A lookup is a chain of candidates; begin_lookup forgets earlier refusals. */
+static void begin_lookup(builder *b) { b->refused = 0; }
+
+/* 1 when `path` (or with `index` PATH.index) exists, is not a directory,
+ * and lies in scope; 0 when absent, or outside (the first such refusal is
+ * kept).  Devices and pipes count as existing, so that /dev/zero is refused
+ * by name rather than passed over; inside the scope their readers refuse them. */
+static int usable(builder *b, const char *path, int index, const char *what) {
+  char *p = index ? with_index(path) : NULL;
+  const char *f = index ? p : path;
+  struct stat st;
+  int ok = 0;
+  if (f && stat(f, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    ev_error e = {0};
+    ok = ev__tb_scope_check(&b->scope, f, what, &e) == EV_OK;
+    if (!ok && !b->refused++) b->refusal = e;
+  }
+  ev__free(p);
+  return ok;
+}
+
+/* A fallback used in place of a refused path (short: notes are 320 bytes). */
+static void note_instead(builder *b, const char *field, const char *raw, const char *used) {
+  ev__note(b->notes, "%s '%s' leads outside %s, refused; using %s", field, raw, b->scope.root, used);
+}
+
+/* The lookup found nothing usable: EV_EPERM when something was refused. */
+static int refusal_or_ok(builder *b) {
+  return b->refused ? ev__err(b->err, b->refusal.code, "%s", b->refusal.msg) : EV_OK;
+}
+
 /* A file named in a config: TensorBoard's rule (absolute, or relative to the
- * config's folder), then the fallbacks, each noted.  NULL if nothing exists. */
-static char *resolve_file(const char *raw, const char *config_dir, const char *what, ev_notes *notes) {
-  if (!raw || !raw[0]) return NULL;
+ * config's folder), then the fallbacks, each noted; the first that exists in
+ * scope wins.  *out NULL (with a note) when none exists; EV_EPERM when the
+ * only ones that exist lie outside the scope. */
+static int resolve_file(builder *b, const char *raw, const char *config_dir, const char *config_path,
+                        const char *field, char **out) {
+  *out = NULL;
+  if (!raw || !raw[0]) return EV_OK;
+  char what[1200];
+  snprintf(what, sizeof what, "%s: %s '%s'", config_path, field, raw);
+  begin_lookup(b);
   char *p = expand_home(raw);
-  if (!p) return NULL;
-  if (p[0] != '/') {
+  if (p && p[0] != '/') {
     char *q = join(config_dir, p);
     ev__free(p);
     p = q;
   }
-  if (is_file(p)) return p;
-  ev__free(p);
   /* another machine's path: backslashes as separators, then by name */
   char *norm = ev__strdup(raw);
-  if (!norm) return NULL;
-  for (char *s = norm; *s; s++)
-    if (*s == '\\') *s = '/';
+  if (norm)
+    for (char *c = norm; *c; c++)
+      if (*c == '\\') *c = '/';
   char *parent = parent_of(config_dir);
   const char *base = any_basename(raw);
-  char *cands[4] = {norm[0] != '/' ? join(config_dir, norm) : NULL, join(config_dir, base),
-                    norm[0] != '/' && parent ? join(parent, norm) : NULL, parent ? join(parent, base) : NULL};
-  char *hit = NULL;
-  for (int i = 0; i < 4; i++) {
-    if (!hit && cands[i] && is_file(cands[i]))
-      hit = cands[i];
-    else
-      ev__free(cands[i]);
-  }
-  if (hit)
-    ev__note(notes, "%s '%s' does not exist as written (TensorBoard would not find it); using %s", what, raw, hit);
-  else
-    ev__note(notes, "%s '%s' not found (also looked for '%s' in %s and its parent)", what, raw, base, config_dir);
+  char *cands[5] = {p, norm && norm[0] != '/' ? join(config_dir, norm) : NULL, join(config_dir, base),
+                    norm && norm[0] != '/' && parent ? join(parent, norm) : NULL, parent ? join(parent, base) : NULL};
+  int rc = !p || !norm || !parent ? oom(b) : EV_OK;
+  for (int i = 0; i < 5 && !rc && !*out; i++)
+    if (cands[i] && usable(b, cands[i], 0, what)) {
+      *out = cands[i];
+      cands[i] = NULL;
+      if (i == 0) break;
+      if (b->refused)
+        note_instead(b, field, raw, *out);
+      else
+        ev__note(b->notes, "%s '%s' does not exist as written (TensorBoard would not find it); using %s", field, raw,
+                 *out);
+    }
+  if (!rc && !*out) rc = refusal_or_ok(b);
+  if (!rc && !*out)
+    ev__note(b->notes, "%s '%s' not found (also looked for '%s' in %s and its parent)", field, raw, base, config_dir);
+  for (int i = 0; i < 5; i++) ev__free(cands[i]);
   ev__free(norm);
   ev__free(parent);
-  return hit;
+  return rc;
 }
 
 /* newest PREFIX.index in dir (by modification time, then name) */
@@ -140,68 +188,115 @@ static char *newest_checkpoint(const char *dir) {
 }
 
 /* TensorBoard's latest_checkpoint(dir), with the fallback to a file of the
- * same name in dir when the state file holds another machine's path */
-static char *latest_checkpoint(const char *dir, ev_notes *notes) {
+ * same name in dir when the state file holds another machine's path (or
+ * one outside the scope).  *found NULL when there is none. */
+static int latest_checkpoint(builder *b, const char *dir, char **found) {
   char *state = join(dir, "checkpoint");
-  char *named = NULL, *found = NULL;
-  if (is_file(state)) {
+  char *named = NULL;
+  int rc = state ? EV_OK : oom(b);
+  *found = NULL;
+  if (!rc && is_file(state)) rc = ev__tb_scope_check(&b->scope, state, state, b->err);
+  if (!rc && is_file(state)) {
     ev_error e = {0};
-    if (ev_tb_checkpoint_state_read(state, &named, notes, &e) == EV_OK) {
+    if (ev_tb_checkpoint_state_read(state, &named, b->notes, &e) == EV_OK) {
+      char what[1200];
+      snprintf(what, sizeof what, "%s: model_checkpoint_path '%s'", state, named);
+      begin_lookup(b);
       char *p = named[0] == '/' ? ev__strdup(named) : join(dir, named);
-      if (p && checkpoint_exists(p)) {
-        found = p;
+      if (p && usable(b, p, 1, what)) {
+        *found = p;
       } else {
         ev__free(p);
         p = join(dir, any_basename(named));
-        if (p && checkpoint_exists(p)) {
-          ev__note(notes, "%s names checkpoint '%s', which does not exist; using %s", state, named, p);
-          found = p;
+        if (p && usable(b, p, 1, what)) {
+          if (b->refused)
+            note_instead(b, "model_checkpoint_path", named, p);
+          else
+            ev__note(b->notes, "%s names checkpoint '%s', which does not exist; using %s", state, named, p);
+          *found = p;
         } else {
           ev__free(p);
+          rc = refusal_or_ok(b);
         }
       }
     } else {
-      ev__note(notes, "%s", e.msg);
+      ev__note(b->notes, "%s", e.msg);
     }
   }
   ev__free(state);
   ev__free(named);
-  return found;
+  return rc;
 }
 
 /* The run's checkpoint prefix: the config's model_checkpoint_path, else
  * latest_checkpoint(run), else (for a configured run, as TensorBoard)
- * latest_checkpoint(run/..), else the newest *.index in the run. */
-static char *find_checkpoint(const char *run_dir, const char *configured, int has_config, ev_notes *notes) {
+ * latest_checkpoint(run/..), else the newest *.index in the run.  A
+ * configured path outside the scope is refused when no other is found. */
+static int find_checkpoint(builder *b, const char *run_dir, const ev_tb_config *cfg, const char *config_path,
+                           char **out) {
+  const char *configured = cfg ? cfg->model_checkpoint_path : NULL;
+  ev_error refusal = {0};
+  int refused = 0, rc = EV_OK;
+  *out = NULL;
   if (configured && configured[0]) {
+    char what[1200];
+    snprintf(what, sizeof what, "%s: model_checkpoint_path '%s'", config_path, configured);
+    begin_lookup(b);
     char *p = expand_home(configured);
-    if (p && (checkpoint_exists(p) || is_dir(p))) {
-      if (is_dir(p)) { /* a directory is accepted by TensorFlow's loader */
-        char *q = latest_checkpoint(p, notes);
-        ev__free(p);
-        p = q;
-      }
-      if (p) return p;
+    if (p && is_dir(p)) { /* a directory is accepted by TensorFlow's loader */
+      if (ev__tb_scope_check(&b->scope, p, what, &refusal) == EV_OK) rc = latest_checkpoint(b, p, out);
+      else refused = 1;
+    } else if (p && usable(b, p, 1, what)) {
+      *out = p;
+      p = NULL;
     }
     ev__free(p);
+    if (rc || *out) return rc;
+    if (!refused && b->refused) {
+      refused = 1;
+      refusal = b->refusal;
+    }
+    begin_lookup(b);
     p = join(run_dir, any_basename(configured));
-    if (p && checkpoint_exists(p)) {
-      ev__note(notes, "model_checkpoint_path '%s' does not exist; using %s", configured, p);
-      return p;
+    if (p && usable(b, p, 1, what)) {
+      if (refused)
+        note_instead(b, "model_checkpoint_path", configured, p);
+      else
+        ev__note(b->notes, "model_checkpoint_path '%s' does not exist; using %s", configured, p);
+      *out = p;
+      return EV_OK;
     }
     ev__free(p);
+    if (!refused && b->refused) {
+      refused = 1;
+      refusal = b->refusal;
+    }
   }
-  char *p = latest_checkpoint(run_dir, notes);
-  if (p) return p;
-  char *parent = has_config ? parent_of(run_dir) : NULL;
+  rc = latest_checkpoint(b, run_dir, out);
+  char *parent = !rc && !*out && cfg ? parent_of(run_dir) : NULL;
   if (parent) {
-    p = latest_checkpoint(parent, notes);
+    rc = latest_checkpoint(b, parent, out);
     ev__free(parent);
-    if (p) return p;
   }
-  p = newest_checkpoint(run_dir);
-  if (p) ev__note(notes, "%s: no usable `checkpoint` state file; using the newest checkpoint, %s", run_dir, p);
-  return p;
+  if (!rc && !*out) {
+    char *p = newest_checkpoint(run_dir), *idx = p ? with_index(p) : NULL;
+    char what[1200];
+    snprintf(what, sizeof what, "%s: the newest checkpoint", run_dir);
+    if (p && !idx) rc = oom(b);
+    if (idx && (rc = ev__tb_scope_check(&b->scope, idx, what, b->err)) == EV_OK)
+      ev__note(b->notes, "%s: no usable `checkpoint` state file; using the newest checkpoint, %s", run_dir, p);
+    ev__free(idx);
+    if (rc) ev__free(p);
+    else *out = p;
+  }
+  if (!rc && refused) {
+    if (*out) {
+      note_instead(b, "model_checkpoint_path", configured, *out);
+    } else {
+      rc = ev__err(b->err, refusal.code, "%s", refusal.msg);
+    }
+  }
+  return rc;
 }
 
 void ev_tb_logdir_free(ev_tb_logdir *l) {
@@ -222,13 +317,6 @@ void ev_tb_logdir_free(ev_tb_logdir *l) {
   ev__free(l);
 }
 
-typedef struct builder {
-  ev_tb_logdir *l;
-  int cap;
-  ev_notes *notes;
-  ev_error *err;
-} builder;
-
 static ev_tb_embedding *add(builder *b) {
   if (b->l->n_embeddings == b->cap) {
     int c = b->cap ? b->cap * 2 : 8;
@@ -242,19 +330,18 @@ static ev_tb_embedding *add(builder *b) {
   return e;
 }
 
-static int oom(builder *b) { return ev__err(b->err, EV_ENOMEM, "log dir: out of memory"); }
-
 /* metadata, bookmarks and sprite of a config entry, resolved */
-static int set_assets(builder *b, ev_tb_embedding *e, const ev_tb_embedding_info *info, const char *config_dir) {
+static int set_assets(builder *b, ev_tb_embedding *e, const ev_tb_embedding_info *info, const char *config_dir,
+                      const char *config_path) {
   if (!info) return EV_OK;
-  e->metadata_path = resolve_file(info->metadata_path, config_dir, "metadata_path", b->notes);
-  e->bookmarks_path = resolve_file(info->bookmarks_path, config_dir, "bookmarks_path", b->notes);
-  e->sprite_path = resolve_file(info->sprite_image_path, config_dir, "sprite image_path", b->notes);
+  int rc = resolve_file(b, info->metadata_path, config_dir, config_path, "metadata_path", &e->metadata_path);
+  if (!rc) rc = resolve_file(b, info->bookmarks_path, config_dir, config_path, "bookmarks_path", &e->bookmarks_path);
+  if (!rc) rc = resolve_file(b, info->sprite_image_path, config_dir, config_path, "sprite image_path", &e->sprite_path);
   if (info->n_sprite_dim == 2) {
     e->sprite_dim[0] = info->sprite_dim[0];
     e->sprite_dim[1] = info->sprite_dim[1];
   }
-  return EV_OK;
+  return rc;
 }
 
 static int list_candidates(const ev_tf_checkpoint *c, char *out, size_t len) {
@@ -272,7 +359,7 @@ static int list_candidates(const ev_tf_checkpoint *c, char *out, size_t len) {
 }
 
 static int add_tensor(builder *b, const char *run, const char *name, const char *prefix, const ev_tf_tensor *t,
-                      const ev_tb_embedding_info *info, const char *config_dir) {
+                      const ev_tb_embedding_info *info, const char *config_dir, const char *config_path) {
   ev_tb_embedding *e = add(b);
   if (!e) return oom(b);
   e->run = ev__strdup(run);
@@ -282,20 +369,42 @@ static int add_tensor(builder *b, const char *run, const char *name, const char 
   if (!e->run || !e->name || !e->checkpoint || !e->tensor_key) return oom(b);
   e->n_rows = t->shape[0];
   e->n_cols = t->shape[1];
-  return set_assets(b, e, info, config_dir);
+  return set_assets(b, e, info, config_dir, config_path);
+}
+
+/* The checkpoint's data files lie in scope too (a symbolic link among them
+ * could lead anywhere). */
+static int check_shards(builder *b, const ev_tf_checkpoint *c) {
+  size_t n = strlen(c->prefix) + 32;
+  char *p = ev__malloc(n);
+  if (!p) return oom(b);
+  int rc = EV_OK;
+  for (int s = 0; s < c->num_shards && !rc; s++) {
+    snprintf(p, n, "%s.data-%05d-of-%05d", c->prefix, s, c->num_shards);
+    if (is_file(p)) rc = ev__tb_scope_check(&b->scope, p, p, b->err);
+  }
+  ev__free(p);
+  return rc;
 }
 
 /* one run: its config (if any) and checkpoint (if any) */
 static int scan_run(builder *b, const char *run_dir, const char *run_name) {
   char *config_dir = NULL, *config_path = join(run_dir, "projector_config.pbtxt");
+  ev_tb_config *cfg = NULL;
+  ev_tf_checkpoint *ckpt = NULL;
+  char *prefix = NULL;
+  uint8_t *used = NULL;
+  int rc = EV_OK;
   if (!config_path) return oom(b);
   if (is_file(config_path)) {
-    config_dir = ev__strdup(run_dir);
+    if (!(config_dir = ev__strdup(run_dir))) rc = oom(b);
   } else {
     ev__free(config_path);
     char *pd = join(run_dir, PLUGIN_DIR);
     config_path = pd ? join(pd, "projector_config.pbtxt") : NULL;
-    if (is_file(config_path)) {
+    if (!config_path) {
+      rc = oom(b);
+    } else if (is_file(config_path)) {
       config_dir = pd;
       pd = NULL;
     } else {
@@ -304,17 +413,15 @@ static int scan_run(builder *b, const char *run_dir, const char *run_name) {
     }
     ev__free(pd);
   }
-  ev_tb_config *cfg = NULL;
-  ev_tf_checkpoint *ckpt = NULL;
-  char *prefix = NULL;
-  uint8_t *used = NULL;
-  int rc = EV_OK;
+  if (rc) goto done;
+  if (config_path && (rc = ev__tb_scope_check(&b->scope, config_path, config_path, b->err))) goto done;
   if (config_path && (rc = ev_tb_config_read(config_path, &cfg, b->notes, b->err))) goto done;
   int needs_ckpt = !cfg;
   for (int i = 0; cfg && i < cfg->n_embeddings; i++) needs_ckpt |= !cfg->embeddings[i].tensor_path;
-  if (needs_ckpt) prefix = find_checkpoint(run_dir, cfg ? cfg->model_checkpoint_path : NULL, cfg != NULL, b->notes);
+  if (needs_ckpt && (rc = find_checkpoint(b, run_dir, cfg, config_path, &prefix))) goto done;
   if (!cfg && !prefix) goto done; /* not a projector run */
   if (prefix && (rc = ev_tf_checkpoint_open(prefix, &ckpt, b->err))) goto done;
+  if (ckpt && (rc = check_shards(b, ckpt))) goto done;
   if (ckpt && !(used = ev__calloc((size_t)(ckpt->n_tensors ? ckpt->n_tensors : 1), 1))) {
     rc = oom(b);
     goto done;
@@ -334,11 +441,11 @@ static int scan_run(builder *b, const char *run_dir, const char *run_name) {
       }
       e->run = ev__strdup(run_name);
       e->name = ev__strdup(info->tensor_name ? info->tensor_name : any_basename(info->tensor_path));
-      e->tensor_path = resolve_file(info->tensor_path, config_dir, "tensor_path", b->notes);
       if (!e->run || !e->name) {
         rc = oom(b);
         break;
       }
+      if ((rc = resolve_file(b, info->tensor_path, config_dir, config_path, "tensor_path", &e->tensor_path))) break;
       if (!e->tensor_path) {
         rc = ev__err(b->err, EV_ENOTFOUND, "%s: embedding '%s': tensor_path '%s' not found", config_path, e->name,
                      info->tensor_path);
@@ -348,7 +455,7 @@ static int scan_run(builder *b, const char *run_dir, const char *run_name) {
         e->n_rows = info->tensor_shape[0];
         e->n_cols = info->tensor_shape[1];
       }
-      rc = set_assets(b, e, info, config_dir);
+      rc = set_assets(b, e, info, config_dir, config_path);
       continue;
     }
     if (!ckpt) {
@@ -374,13 +481,13 @@ static int scan_run(builder *b, const char *run_dir, const char *run_name) {
                config_path, info->tensor_name, t->name);
     }
     used[t - ckpt->tensors] = 1;
-    rc = add_tensor(b, run_name, info->tensor_name, prefix, t, info, config_dir);
+    rc = add_tensor(b, run_name, info->tensor_name, prefix, t, info, config_dir, config_path);
   }
   /* every other 2-D tensor, as TensorBoard offers them */
   for (int64_t k = 0; ckpt && k < ckpt->n_tensors && !rc; k++)
     if (!used[k] && ev_tf_tensor_is_embedding(&ckpt->tensors[k]))
       rc = add_tensor(b, run_name, ckpt->tensors[k].name, prefix, &ckpt->tensors[k], defaults,
-                      config_dir ? config_dir : run_dir);
+                      config_dir ? config_dir : run_dir, config_path);
 done:
   ev__free(used);
   ev_tf_checkpoint_free(ckpt);
@@ -393,7 +500,8 @@ done:
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-int ev_tb_logdir_open(const char *dir, ev_tb_logdir **out, ev_notes *notes, ev_error *err) {
+int ev_tb_logdir_open(const char *dir, const ev_load_options *opts, ev_tb_logdir **out, ev_notes *notes,
+                      ev_error *err) {
   *out = NULL;
   if (!is_dir(dir)) return ev__err(err, EV_ENOTFOUND, "log dir %s: not a directory", dir);
   ev_tb_logdir *l = ev__calloc(1, sizeof *l);
@@ -401,8 +509,13 @@ int ev_tb_logdir_open(const char *dir, ev_tb_logdir **out, ev_notes *notes, ev_e
     ev_tb_logdir_free(l);
     return ev__err(err, EV_ENOMEM, "log dir: out of memory");
   }
-  builder b = {l, 0, notes, err};
-  int rc = scan_run(&b, dir, ".");
+  builder b = {.l = l, .notes = notes, .err = err};
+  int rc = ev__tb_scope_init(&b.scope, dir, "the log dir", opts && opts->allow_outside_paths, notes, err);
+  if (rc) {
+    ev_tb_logdir_free(l);
+    return rc;
+  }
+  rc = scan_run(&b, dir, ".");
   /* sub-directories are runs too (sorted by name) */
   DIR *d = rc ? NULL : opendir(dir);
   char **subs = NULL;
@@ -443,6 +556,7 @@ int ev_tb_logdir_open(const char *dir, ev_tb_logdir **out, ev_notes *notes, ev_e
                  "log dir %s: no embeddings (no projector_config.pbtxt, and no checkpoint with a 2-D tensor, "
                  "here or in its sub-directories)",
                  dir);
+  ev__tb_scope_free(&b.scope);
   if (rc)
     ev_tb_logdir_free(l);
   else
@@ -501,11 +615,12 @@ static int matches(const ev_tb_embedding *e, const char *want) {
   return !strncmp(want, e->run, r) && want[r] == '/' && !strcmp(want + r + 1, e->name);
 }
 
-int ev__tb_load(const char *path, const char *tensor, ev_dataset **out, ev_notes *notes, ev__budget *b,
+int ev__tb_load(const char *path, const ev_load_options *opts, ev_dataset **out, ev_notes *notes, ev__budget *b,
                 ev_error *err) {
   *out = NULL;
+  const char *tensor = opts->tensor;
   size_t n = strlen(path);
-  if (n > 5 && !strcmp(path + n - 5, ".json")) return ev__tb_standalone_load(path, tensor, out, notes, b, err);
+  if (n > 5 && !strcmp(path + n - 5, ".json")) return ev__tb_standalone_load(path, opts, out, notes, b, err);
   if (n > 6 && !strcmp(path + n - 6, ".index")) { /* a checkpoint by itself */
     char *prefix = ev__strdup(path);
     if (!prefix) return ev__err(err, EV_ENOMEM, "input: out of memory");
@@ -545,7 +660,7 @@ int ev__tb_load(const char *path, const char *tensor, ev_dataset **out, ev_notes
     else strcpy(dir, ".");
   }
   ev_tb_logdir *l = NULL;
-  int rc = ev_tb_logdir_open(dir, &l, notes, err);
+  int rc = ev_tb_logdir_open(dir, opts, &l, notes, err);
   const ev_tb_embedding *pick = NULL;
   for (int i = 0; !rc && i < l->n_embeddings && !pick; i++)
     if (!tensor || matches(&l->embeddings[i], tensor)) pick = &l->embeddings[i];

@@ -2,9 +2,11 @@
  * §12): embeddings[] with tensorName, tensorShape, tensorPath (TSV, or raw
  * float32 when it ends in .bytes), metadataPath.  Paths are taken relative
  * to the JSON file's folder (the web projector resolves them against its
- * page; URLs are refused with a hint). */
+ * page; URLs are refused with a hint) and must lie inside that folder's
+ * parent unless opts->allow_outside_paths (tb_paths.c). */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/file.h"
 #include "core/internal.h"
@@ -31,14 +33,42 @@ static const char *string_of(const ev__json *e, const char *key) {
   return v && v->type == EV__JSON_STRING ? v->string : NULL;
 }
 
-int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **out, ev_notes *notes, ev__budget *b,
+/* A path from the config, beside it and checked against the scope; NULL
+ * (with *rc set) on refusal or out of memory.  A file that does not exist
+ * passes here: its reader says so. */
+static char *in_scope(const ev__tb_scope *scope, const char *json_path, const char *field, const char *raw, int *rc,
+                      ev_error *err) {
+  char *p = beside(json_path, raw);
+  if (!p) {
+    *rc = ev__err(err, EV_ENOMEM, "%s: out of memory", json_path);
+    return NULL;
+  }
+  if (access(p, F_OK) == 0) {
+    char what[1200];
+    snprintf(what, sizeof what, "%s: %s '%s'", json_path, field, raw);
+    *rc = ev__tb_scope_check(scope, p, what, err);
+    if (*rc) {
+      ev__free(p);
+      return NULL;
+    }
+  }
+  return p;
+}
+
+int ev__tb_standalone_load(const char *path, const ev_load_options *opts, ev_dataset **out, ev_notes *notes, ev__budget *b,
                            ev_error *err) {
   *out = NULL;
+  const char *tensor = opts->tensor;
   ev__buf text = {0};
   ev__json *root = NULL;
   ev_dataset *ds = NULL;
-  char *tpath = NULL, *mpath = NULL;
-  int rc = ev__file_read_all(path, "projector config", (size_t)16 << 20, &text, err);
+  char *tpath = NULL, *mpath = NULL, *dir = ev__strdup(path);
+  ev__tb_scope scope = {0};
+  if (!dir) return ev__err(err, EV_ENOMEM, "%s: out of memory", path);
+  char *slash = strrchr(dir, '/');
+  if (slash) slash[slash == dir] = '\0'; /* "/x.json" -> "/" */
+  int rc = ev__tb_scope_init(&scope, slash ? dir : ".", "the config's folder", opts->allow_outside_paths, notes, err);
+  if (!rc) rc = ev__file_read_all(path, "projector config", (size_t)16 << 20, &text, err);
   if (!rc) rc = ev__json_parse(text.data ? (const char *)text.data : "", text.len, path, &root, err);
   if (rc) goto done;
   const ev__json *list = ev__json_get(root, "embeddings");
@@ -74,9 +104,9 @@ int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **ou
     shape[0] = (int64_t)sh->items[0].number;
     shape[1] = (int64_t)sh->items[1].number;
   }
-  tpath = beside(path, tp);
+  if (!(tpath = in_scope(&scope, path, "tensorPath", tp, &rc, err))) goto done;
   ds = ev__calloc(1, sizeof *ds);
-  if (!tpath || !ds || !(ds->path = ev__strdup(path))) {
+  if (!ds || !(ds->path = ev__strdup(path))) {
     rc = ev__err(err, EV_ENOMEM, "%s: out of memory", path);
     goto done;
   }
@@ -91,9 +121,7 @@ int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **ou
   if (mp) {
     if (!strncmp(mp, "http://", 7) || !strncmp(mp, "https://", 8)) {
       ev__note(notes, "%s: metadataPath is a URL (%s); loaded without metadata", path, mp);
-    } else if (!(mpath = beside(path, mp))) {
-      rc = ev__err(err, EV_ENOMEM, "%s: out of memory", path);
-    } else {
+    } else if ((mpath = in_scope(&scope, path, "metadataPath", mp, &rc, err))) {
       rc = ev__metadata_read(mpath, ds->x->n_rows, &ds->meta, notes, b, err);
     }
   }
@@ -106,7 +134,7 @@ int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **ou
       dim->n == 2 && dim->items[0].type == EV__JSON_NUMBER && dim->items[1].type == EV__JSON_NUMBER &&
       dim->items[0].number >= 1 && dim->items[1].number >= 1 && dim->items[0].number <= 8192 &&
       dim->items[1].number <= 8192) {
-    char *ipath = beside(path, ip);
+    char *ipath = in_scope(&scope, path, "sprite imagePath", ip, &rc, err);
     ev_error serr = {0};
     if (ipath && ev_sprite_read(ipath, ds->x->n_rows, (int)dim->items[0].number, (int)dim->items[1].number,
                                 &ds->thumbs, &serr))
@@ -116,6 +144,8 @@ int ev__tb_standalone_load(const char *path, const char *tensor, ev_dataset **ou
     ev__note(notes, "%s: the sprite needs a local imagePath and singleImageDim [w, h]; no thumbnails", path);
   }
 done:
+  ev__tb_scope_free(&scope);
+  ev__free(dir);
   ev__free(tpath);
   ev__free(mpath);
   ev__json_free(root);

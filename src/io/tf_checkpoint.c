@@ -615,15 +615,23 @@ static int cmp_names(const void *a, const void *b) {
   return strcmp(**(const char *const *const *)a, **(const char *const *const *)b);
 }
 
-static int write_all(const char *path, const void *data, size_t len, ev_error *err) {
-  ev__atomic at;
-  int rc = ev__atomic_begin(&at, path, "checkpoint", err);
+/* The data file and the index as one: a reader never sees one without the
+ * other, and a failure leaves the previous pair. */
+static int write_pair(const char *const path[2], const ev__buf *const buf[2], ev_error *err) {
+  ev__atomic at[2];
+  int rc = ev__atomic_begin(&at[0], path[0], "checkpoint", err);
   if (rc) return rc;
-  if (len && fwrite(data, 1, len, at.fp) != len) {
-    ev__atomic_abort(&at);
-    return ev__err(err, EV_EIO, "checkpoint: cannot write %s", path);
+  if ((rc = ev__atomic_begin(&at[1], path[1], "checkpoint", err))) {
+    ev__atomic_abort(&at[0]);
+    return rc;
   }
-  return ev__atomic_commit(&at, "checkpoint", err);
+  for (int i = 0; i < 2; i++)
+    if (buf[i]->len && fwrite(buf[i]->data, 1, buf[i]->len, at[i].fp) != buf[i]->len) {
+      rc = ev__atomic_fail(&at[i], "checkpoint", err);
+      ev__atomic_abort(&at[1 - i]);
+      return rc;
+    }
+  return ev__atomic_commit_set(at, 2, "checkpoint", err);
 }
 
 int ev_tf_checkpoint_write(const char *prefix, int n, const char *const *names, const ev_matrix *const *values,
@@ -633,7 +641,7 @@ int ev_tf_checkpoint_write(const char *prefix, int n, const char *const *names, 
   ev__buf data = {0}, index = {0};
   int rc = EV_OK, oom = 0;
   size_t plen = strlen(prefix) + 32;
-  char *path = ev__malloc(plen);
+  char *path = ev__malloc(2 * plen); /* the data file's name, then the index's */
   int64_t *offsets = ev__malloc((size_t)(n ? n : 1) * sizeof *offsets);
   if (!order || !items || !path || !offsets) {
     oom = 1;
@@ -714,11 +722,10 @@ int ev_tf_checkpoint_write(const char *prefix, int n, const char *const *names, 
   ev__buf_free(&foot);
   if (oom) goto done;
   snprintf(path, plen, "%s.data-00000-of-00001", prefix);
-  rc = write_all(path, data.data, data.len, err);
-  if (!rc) {
-    snprintf(path, plen, "%s.index", prefix);
-    rc = write_all(path, index.data, index.len, err);
-  }
+  snprintf(path + plen, plen, "%s.index", prefix);
+  const char *paths[2] = {path, path + plen};
+  const ev__buf *bufs[2] = {&data, &index};
+  rc = write_pair(paths, bufs, err);
 done:
   if (oom) rc = ev__err(err, EV_ENOMEM, "checkpoint: out of memory writing %s", prefix);
   for (int i = 0; items && i <= n; i++) ev__buf_free(&items[i].val);

@@ -112,6 +112,7 @@ int ev_knn_graph_save(const char *path, const ev_knn_graph *g, ev_error *err) {
   if (!rc) rc = ev__zip_write_member(&w, "distances.npy", h_dist, l_dist, g->distances, cells * 4, err);
   if (!rc) rc = ev__zip_write_member(&w, "info.npy", h_info, l_info, info, sizeof info, err);
   if (!rc) rc = ev__zip_write_end(&w, err);
+  if (rc && a.io_errno) return ev__atomic_fail(&a, "knn", err);
   if (rc) {
     ev__atomic_abort(&a);
     return ev__err_prefix(err, "knn: %s", path);

@@ -268,9 +268,12 @@ int ev_plot_scatter_write(const char *path, const ev_matrix *map, const ev_label
   cairo_surface_finish(s);
   if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(s);
   cairo_surface_destroy(s);
+  if (st == CAIRO_STATUS_WRITE_ERROR || (st != CAIRO_STATUS_SUCCESS && at.io_errno))
+    return ev__atomic_fail(&at, "plot", err);
   if (st != CAIRO_STATUS_SUCCESS) {
     ev__atomic_abort(&at);
-    return ev__err(err, EV_EIO, "plot %s: cannot draw (%s)", path, cairo_status_to_string(st));
+    return ev__err(err, st == CAIRO_STATUS_NO_MEMORY ? EV_ENOMEM : EV_EIO, "plot %s: cannot draw (%s)", path,
+                   cairo_status_to_string(st));
   }
   return ev__atomic_commit(&at, "plot", err);
 }

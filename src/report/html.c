@@ -294,12 +294,10 @@ int ev_report_write_html(const char *path, const ev_report *r, ev_error *err) {
   ev__atomic at;
   rc = ev__atomic_begin(&at, path, "report", err);
   if (!rc) {
-    if (fwrite(d.b.data, 1, d.b.len, at.fp) != d.b.len) {
-      ev__atomic_abort(&at);
-      rc = ev__err(err, EV_EIO, "report %s: write error", path);
-    } else {
+    if (fwrite(d.b.data, 1, d.b.len, at.fp) != d.b.len)
+      rc = ev__atomic_fail(&at, "report", err);
+    else
       rc = ev__atomic_commit(&at, "report", err);
-    }
   }
   ev__buf_free(&d.b);
   return rc;

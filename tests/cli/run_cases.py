@@ -16,7 +16,7 @@ A case is a block of `key: value` lines; blocks are separated by blank lines,
   absent:    a file that must not exist afterwards (repeatable)
   check:     a shell command that must exit 0 afterwards (repeatable)
 Placeholders in values: {data} = SOURCE_DIR/data, {out} = OUT_DIR,
-{fix} = the numpy-written fixtures folder, {src} = SOURCE_DIR.
+{fix} = the numpy-written fixtures folder, {src} = SOURCE_DIR, {exe} = EMBVIEW.
 """
 import os
 import shlex
@@ -62,7 +62,7 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     build = os.path.dirname(os.path.dirname(out.rstrip("/")))
-    subst = {"{data}": os.path.join(src, "data"), "{out}": out, "{src}": src,
+    subst = {"{data}": os.path.join(src, "data"), "{out}": out, "{src}": src, "{exe}": exe,
              "{fix}": os.path.join(build, "tests", "fixtures")}
 
     def fill(s):
