@@ -78,7 +78,7 @@ static int run_file(const char *path, unsigned limit_s, stats *st) {
     return 1;
   }
   current = path;
-  if (getenv("EV_FUZZ_VERBOSE") && atoi(getenv("EV_FUZZ_VERBOSE")) > 0) fprintf(stderr, "%s\n", path);
+  fprintf(stderr, "%s\n", path); /* the last name printed is the input a sanitizer report is about */
   double t0 = now_s();
   struct itimerval on = {{0, 0}, {(time_t)limit_s, 0}}, off = {{0, 0}, {0, 0}};
   setitimer(ITIMER_PROF, &on, NULL);
