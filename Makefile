@@ -6,13 +6,17 @@
 #   make test-sanitize   the same suite under AddressSanitizer + UBSan
 #   make test-variants   clang -Werror build and a build without OpenMP, with tests
 #   make bench           benchmarks beside the reference tools (slow)
+#   make fuzz            every libFuzzer harness for FUZZ_SECONDS each (clang; fuzz/README.md)
+#   make fuzz-smoke      every harness for 20 s; fails on any crash, leak, timeout or OOM
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
-.PHONY: all build demo test test-sanitize test-variants bench deps clean
+.PHONY: all build demo test test-sanitize test-variants bench deps clean fuzz fuzz-smoke fuzz-build
 
 all: build
 
@@ -59,5 +63,18 @@ bench: build
 	@bench/run_viewer.sh $(BUILD)
 	@bench/run_hostile_readers.sh $(BUILD)
 
+# The harnesses with libFuzzer: clang, the library instrumented (ASan, UBSan,
+# coverage).  Working corpora and crashes stay in $(FUZZ_BUILD) (outside git).
+fuzz-build:
+	@scripts/deps.sh fuzz
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEV_FUZZ=ON -DBUILD_TESTING=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	@fuzz/run.sh --smoke $(FUZZ_BUILD) 20
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) build-clang build-noomp
+	rm -rf $(BUILD) $(ASAN_BUILD) build-clang build-noomp $(FUZZ_BUILD)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages embview needs, or says exactly how to.
 #
-# usage: scripts/deps.sh [build|test|variants|bench]   (each includes build and test)
+# usage: scripts/deps.sh [build|test|variants|bench|fuzz]   (each includes build; all but fuzz include test)
 # As root: apt-get installs what is missing.  Otherwise: prints the exact
 # `sudo apt-get install ...` line and exits 1 without changing anything.
 set -euo pipefail
@@ -10,6 +10,8 @@ level=${1:-build}
 build_pkgs="gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev libfftw3-dev zlib1g-dev libcairo2-dev libmicrohttpd-dev libpcre2-dev"
 test_pkgs="python3 python3-numpy python3-sklearn dataset-fashion-mnist chromium fonts-dejavu-core"
 variant_pkgs="clang libomp-dev"
+# libFuzzer ships in clang's runtime package (Debian 12: clang 14)
+fuzz_pkgs="clang libclang-rt-14-dev libomp-dev"
 bench_pkgs="python3-sklearn python3-matplotlib python3-pynndescent python3-hnswlib python3-faiss r-cran-rtsne r-cran-uwot time wrk curl"
 
 case "$level" in
@@ -17,16 +19,17 @@ case "$level" in
   test) want="$build_pkgs $test_pkgs" ;;
   variants) want="$build_pkgs $test_pkgs $variant_pkgs" ;;
   bench) want="$build_pkgs $test_pkgs $bench_pkgs" ;;
-  *) echo "deps.sh: unknown level '$level' (build, test, variants, bench)" >&2; exit 2 ;;
+  fuzz) want="$build_pkgs $fuzz_pkgs" ;;
+  *) echo "deps.sh: unknown level '$level' (build, test, variants, bench, fuzz)" >&2; exit 2 ;;
 esac
 
 # The browser tests' npm package (playwright-core, pinned in tests/e2e/package-lock.json;
 # it drives Debian's chromium, it downloads no browser).  Needs Node.js and npm.
-if [ "$level" != build ] && ! command -v npm >/dev/null 2>&1; then
+if [ "$level" != build ] && [ "$level" != fuzz ] && ! command -v npm >/dev/null 2>&1; then
   want="$want nodejs npm"
 fi
 npm_packages() {
-  [ "$level" = build ] && return 0
+  [ "$level" = build ] || [ "$level" = fuzz ] && return 0
   local dir
   dir="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e"
   [ -d "$dir/node_modules/playwright-core" ] && return 0

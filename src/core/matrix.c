@@ -9,13 +9,13 @@
 enum { KIND_HEAP = 0, KIND_BORROWED = 1, KIND_MAP = 2 };
 
 static int check_shape(int64_t n_rows, int64_t n_cols, size_t *n_bytes, ev_error *err) {
-  size_t n_vals;
+  size_t row_bytes;
   if (n_rows < 0 || n_cols < 1)
     return ev__err(err, EV_EINVAL, "matrix: invalid shape %lld x %lld", (long long)n_rows,
                    (long long)n_cols);
-  /* a row must be addressable too, even in a matrix of no rows */
+  /* a row must be addressable too, even in a matrix of no rows: 0 x 2^62 is not a matrix */
   if ((uint64_t)n_cols > (uint64_t)INT64_MAX / sizeof(float) ||
-      ev__mul((size_t)n_rows, (size_t)n_cols, &n_vals) || ev__mul(n_vals, sizeof(float), n_bytes))
+      ev__mul((size_t)n_cols, sizeof(float), &row_bytes) || ev__mul((size_t)n_rows, row_bytes, n_bytes))
     return ev__err(err, EV_ERANGE, "matrix: shape %lld x %lld is too large", (long long)n_rows,
                    (long long)n_cols);
   return EV_OK;
@@ -58,7 +58,10 @@ int ev__matrix_adopt_heap(float *data, int64_t n_rows, int64_t n_cols, ev_matrix
 
 int ev__matrix_adopt_map(void *base, size_t len, float *data, int64_t n_rows, int64_t n_cols,
                          ev_matrix **out, ev_error *err) {
-  int rc = wrap_new(data, n_rows, n_cols, KIND_MAP, out, err);
+  size_t n_bytes;
+  *out = NULL;
+  int rc = check_shape(n_rows, n_cols, &n_bytes, err);
+  if (!rc) rc = wrap_new(data, n_rows, n_cols, KIND_MAP, out, err);
   if (rc) return rc;
   (*out)->ev__base = base;
   (*out)->ev__len = len;
