@@ -130,12 +130,15 @@ void fz_check_table(const ev_table *t) {
   int n_cols = ev_table_n_cols(t);
   if (n < 0 || n_cols < 0) abort();
   volatile size_t sink = 0;
+  /* every cell while that stays linear in the input; a sample of rows beyond
+   * (a wide sparse table has rows x columns cells but few present) */
+  int64_t step = (int64_t)n_cols * n > 4000000 ? (int64_t)n_cols * n / 4000000 + 1 : 1;
   for (int j = 0; j < n_cols; j++) {
     const char *name = ev_table_col_name(t, j);
     if (!name) abort();
     sink += strlen(name);
     int numeric = ev_table_col_is_numeric(t, j);
-    for (int64_t i = 0; i < n; i++) {
+    for (int64_t i = 0; i < n; i += step) {
       const char *cell = ev_table_cell(t, i, j);
       if (cell) sink += strlen(cell);
       if (numeric) sink += ev_table_cell_number(t, i, j) > 0;

@@ -59,6 +59,11 @@ static int read_head(const ev__zip *z, int i, const char *who, ev__budget *b, ev
       rc = ev__err(err, EV_EINTERNAL, "npz: %s: member '%s': header parse", z->path, m->name);
       break;
     }
+    if (got < want) { /* the member gave all it has (its deflate stream ended): asking again loops */
+      rc = ev__err(err, EV_EFORMAT, "npz: %s: member '%s': its data end after %zu bytes, inside its .npy header",
+                   z->path, m->name, got);
+      break;
+    }
     want = need;
   }
   ev__free(buf);
