@@ -48,6 +48,7 @@ static void reply_json(sv_reply *r, sbuf *b) {
 
 static void reply_error(sv_reply *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void reply_error(sv_reply *r, int status, const char *fmt, ...) {
+  if (r->body) return; /* the first error stands (parameters are checked one after another) */
   char msg[512];
   va_list ap;
   va_start(ap, fmt);
