@@ -49,15 +49,11 @@ static void reply_json(sv_reply *r, sbuf *b) {
 static void reply_error(sv_reply *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void reply_error(sv_reply *r, int status, const char *fmt, ...) {
   if (r->body) return; /* the first error stands (parameters are checked one after another) */
-  char msg[512];
+  sbuf b = {0};
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  sb_error(&b, fmt, ap);
   va_end(ap);
-  sbuf b = {0};
-  sb_put(&b, "{\"error\": ", 10);
-  sb_str(&b, msg);
-  sb_put(&b, "}\n", 2);
   reply_json(r, &b);
   if (r->status == 200) r->status = status;
 }

@@ -80,15 +80,11 @@ static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, con
 static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...) {
-  char msg[512];
+  sbuf b = {0};
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  sb_error(&b, fmt, ap);
   va_end(ap);
-  sbuf b = {0};
-  sb_put(&b, "{\"error\": ", 10);
-  sb_str(&b, msg);
-  sb_put(&b, "}\n", 2);
   enum MHD_Result ret = b.failed ? MHD_NO : send_bytes(c, status, "application/json", b.p, b.len, 1, NULL);
   sb_free(&b);
   return ret;

@@ -76,6 +76,14 @@ void sb_num(sbuf *b, double v) {
   else sb_put(b, "null", 4);
 }
 
+void sb_error(sbuf *b, const char *fmt, va_list ap) {
+  char msg[512];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  sb_put(b, "{\"error\": ", 10);
+  sb_str(b, msg);
+  sb_put(b, "}\n", 2);
+}
+
 void sb_free(sbuf *b) {
   free(b->p);
   *b = (sbuf){0};

@@ -5,6 +5,7 @@
 #ifndef EV_SERVER_SBUF_H
 #define EV_SERVER_SBUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct sbuf {
@@ -19,6 +20,8 @@ void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void sb_str(sbuf *b, const char *s);
 /* A JSON number; NaN and infinities (which JSON lacks) as null. */
 void sb_num(sbuf *b, double v);
+/* The API's error body: {"error": "<message>"} and a newline. */
+void sb_error(sbuf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void sb_free(sbuf *b);
 
 #endif

@@ -15,30 +15,19 @@ import sys
 import time
 import urllib.request
 
+import serve_client
+from serve_client import check
+
 embview, data, out = sys.argv[1:4]
 os.makedirs(out, exist_ok=True)
 images = os.path.join(data, "mnist10k-images-idx3-ubyte.gz")
 labels = os.path.join(data, "mnist10k-labels-idx1-ubyte.gz")
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
 
 
 def start(args):
-    p = subprocess.Popen([embview, "serve"] + args + ["--port", "0", "--quiet"], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    line = p.stdout.readline()  # "embview serve: N dataset(s) at URL"
-    if "http://" not in line:
-        p.kill()
-        sys.exit("serve did not start: " + line + p.stderr.read())
-    url = line.split(" at ")[1].strip()
-    p.stdout.readline()
+    p, url, _, token = serve_client.start(embview, args)
     global TOKEN
-    TOKEN = url.split("token=")[1]
+    TOKEN = token
     return p, url
 
 
@@ -376,5 +365,4 @@ for host_arg in ["127.0.0.1", "0.0.0.0"]:
         server.terminate()
         server.wait(20)
 
-if failures:
-    sys.exit(f"{len(failures)} check(s) failed")
+serve_client.finish()

@@ -15,29 +15,18 @@ import time
 
 import numpy as np
 
+import serve_client
+from serve_client import check
+
 embview, data, out = sys.argv[1:4]
 os.makedirs(out, exist_ok=True)
 images = os.path.join(data, "mnist10k-images-idx3-ubyte.gz")
 labels = os.path.join(data, "mnist10k-labels-idx1-ubyte.gz")
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
 
 
 def start(args, env=None):
-    p = subprocess.Popen([embview, "serve"] + args + ["--port", "0", "--quiet"], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=dict(os.environ, **(env or {})))
-    line = p.stdout.readline()
-    if "http://" not in line:
-        p.kill()
-        sys.exit("serve did not start: " + line + p.stderr.read())
-    p.stdout.readline()
-    url = line.split(" at ")[1].strip()
-    return p, int(url.split(":")[2].split("/")[0]), url.split("token=")[1] if "token=" in url else ""
+    p, _, port, token = serve_client.start(embview, args, env)
+    return p, port, token
 
 
 def request(port, path, method="GET", headers=None, timeout=30):
@@ -259,5 +248,4 @@ r = subprocess.run([embview, "serve", small, "--host", "notanip", "--port", "0",
 check(r.returncode != 0 and "notanip" in r.stderr and "expected an IP address" in r.stderr
       and "AddressSanitizer" not in r.stderr, f"--host notanip: {r.stderr.strip()[:100]}")
 
-if failures:
-    sys.exit(f"{len(failures)} check(s) failed")
+serve_client.finish()

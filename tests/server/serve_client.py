@@ -1,0 +1,32 @@
+"""What the server tests share: checks that are counted, and starting
+`embview serve` on a free port and reading its address and token."""
+import os
+import subprocess
+import sys
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def start(embview, args, env=None):
+    """(process, url, port, token) of a server that has started."""
+    p = subprocess.Popen([embview, "serve"] + args + ["--port", "0", "--quiet"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=dict(os.environ, **(env or {})))
+    line = p.stdout.readline()  # "embview serve: N dataset(s) at URL"
+    if "http://" not in line:
+        p.kill()
+        sys.exit("serve did not start: " + line + p.stderr.read())
+    p.stdout.readline()
+    url = line.split(" at ")[1].strip()
+    port = int(url.split(":")[2].split("/")[0])
+    return p, url, port, url.split("token=")[1] if "token=" in url else ""
+
+
+def finish():
+    if failures:
+        sys.exit(f"{len(failures)} check(s) failed")
