@@ -222,10 +222,10 @@ try {
   // box selection: counts by class, isolate
   await page.click('#insp-close');
   const box = await page.locator('#map').boundingBox();
-  await page.keyboard.down('Shift');
-  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.keyboard.down('Shift'); // a box over the middle half: well over 100 points on any t-SNE layout
+  await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.25);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.75, { steps: 5 });
   await page.mouse.up();
   await page.keyboard.up('Shift');
   const selInfo = await page.locator('#selection-info').textContent();
