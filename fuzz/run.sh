@@ -10,8 +10,8 @@
 #              5 runs, until its time is used)
 #
 # Each harness grows its own working corpus, BUILD_DIR/corpus/NAME (kept
-# between runs, outside git), starting from fuzz/corpus/NAME and
-# fuzz/regressions/NAME; failing inputs go to BUILD_DIR/artifacts/NAME/
+# between runs, outside git), starting from fuzz/corpus/NAME and the
+# regression inputs of up to 4 KB; failing inputs go to BUILD_DIR/artifacts/NAME/
 # (crash-*, leak-*, timeout-*, oom-*); the full output to BUILD_DIR/logs.
 # Limits: 1 s per input (our readers are linear), 2 GB of RSS, 1 GB per
 # allocation.  FUZZ_NICE (default 10) is the niceness; FUZZ_FLAGS adds
@@ -74,10 +74,19 @@ for h in "${harnesses[@]}"; do
   opts=(-timeout=1 -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1
         "-max_len=$(max_len "$h")" "-artifact_prefix=$artifacts/")
   [ -f "$root/fuzz/dict/$h.dict" ] && opts+=("-dict=$root/fuzz/dict/$h.dict")
+  # Seeds: fuzz/corpus/NAME and the regression inputs of up to 4 KB.  The
+  # larger ones (hostile sizes) are replayed by ctest; as seeds they would set
+  # libFuzzer's length limit to their size from the first mutation on and cut
+  # the executions per second by orders of magnitude.
   seeds=()
-  for d in "$root/fuzz/corpus/$h" "$root/fuzz/regressions/$h"; do
-    [ -d "$d" ] && seeds+=("$d")
-  done
+  [ -d "$root/fuzz/corpus/$h" ] && seeds+=("$root/fuzz/corpus/$h")
+  small="$build/seeds/$h"
+  rm -rf "$small"
+  mkdir -p "$small"
+  if [ -d "$root/fuzz/regressions/$h" ]; then
+    find "$root/fuzz/regressions/$h" -maxdepth 1 -type f -size -4097c ! -name '*.md' -exec cp {} "$small/" \;
+  fi
+  seeds+=("$small")
   # shellcheck disable=SC2206
   extra=(${FUZZ_FLAGS:-})
   echo "fuzz: $h for ${seconds}s ..." >&2

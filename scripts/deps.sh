@@ -11,7 +11,7 @@ build_pkgs="gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev libf
 test_pkgs="python3 python3-numpy python3-sklearn dataset-fashion-mnist chromium fonts-dejavu-core"
 variant_pkgs="clang libomp-dev"
 # libFuzzer ships in clang's runtime package (Debian 12: clang 14)
-fuzz_pkgs="clang libclang-rt-14-dev libomp-dev"
+fuzz_pkgs="clang libclang-rt-14-dev"
 bench_pkgs="python3-sklearn python3-matplotlib python3-pynndescent python3-hnswlib python3-faiss r-cran-rtsne r-cran-uwot time wrk curl"
 
 case "$level" in
