@@ -1,5 +1,7 @@
 /* test_tsne.c — t-SNE: affinity calibration, FFT gradient against the exact
  * one, quality floors on MNIST-10k, determinism and degenerate inputs. */
+#include <pthread.h>
+
 #include "test.h"
 
 #define LABELS EV_SOURCE_DIR "/data/mnist10k-labels-idx1-ubyte.gz"
@@ -160,6 +162,57 @@ TEST(deterministic_and_thread_independent) {
   ev_matrix_free(x);
 }
 
+/* Two maps at once in one process (the server's two job runners, a program's
+ * own threads): FFTW's planner is not thread-safe, and planning from two
+ * threads together freed memory twice (found by the server's tests). */
+typedef struct {
+  const ev_csr *p;
+  const float *y;
+  int64_t n;
+  int failed;
+} fft_worker;
+
+static void *fft_gradients_in_a_loop(void *arg) {
+  fft_worker *w = arg;
+  float *y = malloc((size_t)w->n * 2 * sizeof(float)), *g = malloc((size_t)w->n * 2 * sizeof(float));
+  ev_error err = {0};
+  for (int r = 0; r < 60 && !w->failed; r++) {
+    double scale = 1.0 + r % 7;  /* a new grid size each call: new plans */
+    for (int64_t t = 0; t < w->n * 2; t++) y[t] = (float)(w->y[t] * scale);
+    double kl;
+    if (ev_tsne_gradient_fft(w->p, y, w->n, 2, 1.0, 1.0, 1, g, &kl, &err) != 0) w->failed = 1;
+  }
+  free(y);
+  free(g);
+  return NULL;
+}
+
+TEST(maps_in_two_threads_at_once) {
+  ev_error err = {0};
+  if (!test_mnist()) TEST_FAIL_("MNIST missing");
+  ev_matrix *x = test_mnist_rows(0, 500);
+  ev_knn_params kp = ev_knn_params_default();
+  kp.k = 30;
+  ev_knn_graph *kg = NULL;
+  ev_csr *P = NULL;
+  ASSERT_OK(ev_knn_graph_build(x, &kp, &kg, &err), &err);
+  ASSERT_OK(ev_tsne_affinities(kg, 10, 0, &P, NULL, NULL, &err), &err);
+  float *y = malloc(500 * 2 * sizeof(float));
+  for (int t = 0; t < 1000; t++) y[t] = (float)((t * 7919 % 1000) / 50.0 - 10.0);
+  fft_worker w[4];
+  pthread_t th[4];
+  for (int i = 0; i < 4; i++) {
+    w[i] = (fft_worker){P, y, 500, 0};
+    ASSERT_TRUE(pthread_create(&th[i], NULL, fft_gradients_in_a_loop, &w[i]) == 0);
+  }
+  for (int i = 0; i < 4; i++) pthread_join(th[i], NULL);
+  for (int i = 0; i < 4; i++) ASSERT_TRUE(!w[i].failed);
+  free(y);
+  ev_csr_free(P);
+  ev_knn_graph_free(kg);
+  ev_matrix_free(x);
+}
+
 static int stop_at_20(void *user, int iter, double kl, const float *y, int64_t n, int dims) {
   (void)kl;
   (void)y;
@@ -276,6 +329,7 @@ int main(int argc, char **argv) {
       {"bh_gradient_matches_exact_3d", bh_gradient_matches_exact_3d},
       {"quality_on_mnist", quality_on_mnist},
       {"deterministic_and_thread_independent", deterministic_and_thread_independent},
+      {"maps_in_two_threads_at_once", maps_in_two_threads_at_once},
       {"callback_sees_progress_and_can_stop", callback_sees_progress_and_can_stop},
       {"degenerate_inputs", degenerate_inputs},
       {"transform_places_new_points", transform_places_new_points},

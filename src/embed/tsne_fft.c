@@ -40,6 +40,7 @@
  */
 #include <fftw3.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "core/parallel.h"
@@ -47,6 +48,12 @@
 
 #define P 3
 #define MAX_OUT 4  /* potentials: K_Z * W, G_0 * W, G_1 * W, G_2 * W */
+
+/* FFTW's planner (plan creation and destruction) shares global state and is
+ * not thread-safe; two maps computed at once (the server's job runners, a
+ * program's own threads) planned together and freed the same memory twice.
+ * Executing plans is thread-safe and stays outside the lock. */
+static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct ev__fft_grid {
   int dims;
@@ -110,8 +117,10 @@ static void free_buffers(ev__fft_grid *g) {
     if (g->kspec[k]) fftwf_free(g->kspec[k]);
     g->kspec[k] = NULL;
   }
+  pthread_mutex_lock(&planner_lock);
   if (g->fwd) fftwf_destroy_plan(g->fwd);
   if (g->inv) fftwf_destroy_plan(g->inv);
+  pthread_mutex_unlock(&planner_lock);
   g->fwd = g->inv = NULL;
   g->plan_fft_n = 0;
   g->kernel_fft_n = 0;
@@ -210,9 +219,11 @@ static int prepare(ev__fft_grid *g, double lo, double hi, ev_error *err) {
       if (!g->real[o] || !g->spec[o] || !g->kspec[o]) goto oom;
     }
     int n_arr[3] = {fft_n, fft_n, fft_n};
-    /* planning is not thread-safe in FFTW: it happens here, in the calling thread */
+    /* planned here, in the calling thread (not in a parallel region), under the process-wide lock */
+    pthread_mutex_lock(&planner_lock);
     g->fwd = fftwf_plan_dft_r2c(dims, n_arr, g->real[0], g->spec[0], FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
     g->inv = fftwf_plan_dft_c2r(dims, n_arr, g->spec[0], g->real[0], FFTW_ESTIMATE);
+    pthread_mutex_unlock(&planner_lock);
     if (!g->fwd || !g->inv) goto oom;
     g->plan_fft_n = fft_n;
   }

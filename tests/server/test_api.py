@@ -324,7 +324,7 @@ finally:
         server.kill()
         rc = -1
 check(rc == 0, f"Ctrl-C/SIGTERM stops the server cleanly, with a job running and 3 event streams open (exit {rc})")
-gone = [l for l in server.stderr.read().splitlines() if "remote peer" in l or "Failed to send" in l]
+gone = [l for l in serve_client.stderr_of(server).splitlines() if "remote peer" in l or "Failed to send" in l]
 check(not gone, "clients that went away leave nothing in the terminal" + (f" ({gone[0][:120]})" if gone else ""))
 for k in open_streams:
     k.close()

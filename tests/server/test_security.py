@@ -155,7 +155,7 @@ try:
           f"one client queues at most 4 jobs; the rest get 429 ({[st for st, _ in jobs]})")
     most = 0
     for _ in range(20):
-        states = [c.json(f"/api/jobs/{i}")[1]["state"] for i in accepted]
+        states = [c.json(f"/api/jobs/{i}")[1].get("state") for i in accepted]
         most = max(most, states.count("running"))
         time.sleep(0.1)
     st, q = c.json(f"/api/jobs/{accepted[-1]}")
@@ -188,6 +188,9 @@ try:
           f"with 300 idle sockets open, 10 requests answered in {time.time() - t0:.2f} s ({set(answered)})")
     for s_ in idle:
         s_.close()
+except Exception:  # (say why: the server's exit status and last words)
+    print(f"the server's exit status: {server.poll()}; its stderr ends:\n{serve_client.stderr_of(server)[-3000:]}")
+    raise
 finally:
     rc = stop(server)
 check(rc == 0, f"the server stops cleanly after all that ({rc})")
