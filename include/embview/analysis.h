@@ -21,6 +21,8 @@
 #include "embview/error.h"
 #include "embview/knn.h"
 #include "embview/matrix.h"
+#include "embview/progress.h"
+#include "embview/table.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,7 +39,7 @@ typedef struct ev_map_quality {
 } ev_map_quality;
 
 /* x: input vectors (N x D); y: their map (N x d); labels: N class codes
- * (>= 0) or NULL.  sample: 0 = every point, else that many points drawn
+ * (>= 0, any number of classes; the vote's ties go to the smaller code) or NULL.  sample: 0 = every point, else that many points drawn
  * from the seed (all of them if sample >= N).  1 <= k < N / 2. */
 int ev_map_quality_compute(const ev_matrix *x, const ev_matrix *y, const int32_t *labels, int k, int64_t sample,
                            uint64_t seed, int n_threads, ev_map_quality *out, ev_error *err);
@@ -137,6 +139,40 @@ typedef struct ev_suspects {
 int ev_suspects_compute(const ev_knn_graph *g, const int32_t *labels, int n_classes,
                         const ev_suspect_params *params, ev_suspects **out, ev_error *err);
 void ev_suspects_free(ev_suspects *s);
+
+/* ---- a map, assessed (one recipe for every front end) ----
+ *
+ * What `analyze --embedding`, `report` and the viewer say about a map:
+ *   quality   ev_map_quality_compute with quality_k neighbours, on every
+ *             point up to 5,000 and on 2,000 sampled ones above (sample
+ *             -1), the seed 42; with labels when every point has one;
+ *   overlap   with labels and the input's kNN graph (the analysis graph):
+ *             the map's own kNN graph with the same k, exact up to 200,000
+ *             points (its cost grows as N^2) and approximate above, then
+ *             ev_overlap_compute of both graphs: each class pair's score in
+ *             the input and on the map, with its verdict. */
+typedef struct ev_map_assess_params {
+  int quality_k;         /* default 15 */
+  int64_t sample;        /* points the quality averages over: -1 = auto (above), 0 = all */
+  uint64_t seed;         /* the sample's (default 42) */
+  int n_threads;         /* 0 = OpenMP default */
+  ev_progress progress;  /* optional: the map graph's progress, and cancellation */
+} ev_map_assess_params;
+
+ev_map_assess_params ev_map_assess_params_default(void);
+
+typedef struct ev_map_assessment {
+  ev_map_quality quality;
+  ev_knn_graph *map_graph;  /* the map's kNN graph; NULL without labels and input graph */
+  ev_overlap *overlap;      /* the class pairs with their map scores and verdicts; NULL likewise */
+} ev_map_assessment;
+
+/* x: the input (N x D), y: its map (N x d), input_graph: x's analysis graph
+ * or NULL, labels: x's classes or NULL.  *out is zeroed first; release it
+ * with ev_map_assessment_clear (also after a failure). */
+int ev_map_assess(const ev_matrix *x, const ev_matrix *y, const ev_knn_graph *input_graph, const ev_labels *labels,
+                  const ev_map_assess_params *params, ev_map_assessment *out, ev_error *err);
+void ev_map_assessment_clear(ev_map_assessment *a);
 
 #ifdef __cplusplus
 }

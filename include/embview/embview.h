@@ -17,6 +17,7 @@
 #include "embview/knn.h"
 #include "embview/tsne.h"
 #include "embview/umap.h"
+#include "embview/map.h"
 #include "embview/tensorboard.h"
 #include "embview/analysis.h"
 #include "embview/report.h"

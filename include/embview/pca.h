@@ -69,6 +69,13 @@ int ev_pca_fit(const ev_matrix *x, const ev_pca_params *params, ev_pca **out, ev
 int ev_pca_transform(const ev_pca *pca, const ev_matrix *x, ev_matrix *y, int n_threads,
                      ev_error *err);
 
+/* Fit and project in one call (what most callers want): *y_out is a new
+ * N x params->n_components matrix of x's coordinates on the components.
+ * model_out (optional) receives the fitted model (free with ev_pca_free);
+ * NULL discards it.  On failure both outputs are NULL. */
+int ev_pca_project(const ev_matrix *x, const ev_pca_params *params, ev_matrix **y_out, ev_pca **model_out,
+                   ev_error *err);
+
 void ev_pca_free(ev_pca *pca);
 
 const char *ev_pca_solver_name(ev_pca_solver s);

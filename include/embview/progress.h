@@ -31,6 +31,9 @@ typedef struct ev_progress {
 typedef int (*ev_embed_callback)(void *user, int iter, double kl, const float *y, int64_t n,
                                  int dims);
 
+/* A monotonic clock in seconds (for the timings runs report). */
+double ev_seconds(void);
+
 #ifdef __cplusplus
 }
 #endif

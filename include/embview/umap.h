@@ -59,7 +59,7 @@ typedef struct ev_umap_params {
   double set_op_mix_ratio;    /* 1 = fuzzy union (default), 0 = fuzzy intersection */
   double repulsion_strength;  /* gamma, default 1 */
   int negative_sample_rate;   /* default 5 */
-  int n_epochs;               /* 0 = 500 up to 10,000 points, else 200 */
+  int n_epochs;               /* 0 = 500 up to 10,000 points, else 200 (ev_umap_epochs) */
   double learning_rate;       /* initial, default 1 */
   ev_umap_init init;
   const ev_matrix *init_y;    /* EV_UMAP_INIT_USER: N x n_dims */
@@ -107,6 +107,10 @@ int ev_umap_fuzzy_graph(const ev_knn_graph *g, int n_neighbors, double local_con
  * is scaled to [-10, 10].  n_components_out is optional. */
 int ev_umap_spectral_layout(const ev_csr *graph, int dims, const ev_matrix *centroids, uint64_t seed,
                             int n_threads, float *y, int *n_components_out, ev_error *err);
+
+/* The epochs a run of n_points points makes: params->n_epochs, or when that
+ * is 0, 500 up to 10,000 points and 200 above (umap-learn's rule). */
+int ev_umap_epochs(const ev_umap_params *params, int64_t n_points);
 
 /* Embed the rows of x.  `graph` may be NULL (built here with params.knn) or
  * a kNN graph of x with at least n_neighbors - 1 neighbours (extra ones are

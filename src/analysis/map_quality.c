@@ -57,13 +57,14 @@ static void evaluate(const float *dx, const float *dy, int64_t n, int64_t i, int
     if (!contains(ny, k, nx[t])) out->c_sum += (double)(rank_of(dy, n, i, nx[t]) - k);
   }
   if (labels) {
-    int votes[256] = {0}, best = -1, best_votes = 0;
+    /* the neighbours' majority, ties to the smaller code: O(k^2) compares
+     * instead of a table per class, so any number of classes works */
+    int best = -1, best_votes = 0;
     for (int t = 0; t < k; t++) {
-      int c = labels[ny[t]];
-      if (c >= 0 && c < 256) votes[c]++;
+      int c = labels[ny[t]], votes = 0;
+      for (int u = 0; u < k; u++) votes += labels[ny[u]] == c;
+      if (votes > best_votes || (votes == best_votes && c < best)) best = c, best_votes = votes;
     }
-    for (int c = 0; c < 256; c++)
-      if (votes[c] > best_votes) best = c, best_votes = votes[c];
     out->right = best == labels[i];
   }
 }
@@ -80,8 +81,9 @@ int ev_map_quality_compute(const ev_matrix *x, const ev_matrix *y, const int32_t
                    (long long)(n / 2));
   if (labels)
     for (int64_t i = 0; i < n; i++)
-      if (labels[i] >= 256)
-        return ev__err(err, EV_EINVAL, "map quality: at most 256 classes for the k-NN accuracy");
+      if (labels[i] < 0)
+        return ev__err(err, EV_EINVAL, "map quality: point %lld has no label (class codes must be >= 0)",
+                       (long long)i);
   int rc = ev_matrix_check_finite(x, "map quality: input", err);
   if (!rc) rc = ev_matrix_check_finite(y, "map quality: map", err);
   if (rc) return rc;

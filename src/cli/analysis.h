@@ -34,6 +34,11 @@ int analysis_fail_ev(const ev_error *err, int rc);
 /* --embedding: a map of ds's points (N rows); prints notes; exit status. */
 int analysis_load_map(const char *path, const cli_common *c, const ev_dataset *ds, ev_dataset **map);
 
+/* The map of x by `method` (the library's recipe with its defaults, as
+ * `embed --method M --seed S` makes it); about: one line saying how. */
+int analysis_make_map(ev_map_method method, const ev_matrix *x, uint64_t seed, int n_threads, ev_matrix **y,
+                      char *about, size_t about_len);
+
 /* Labels of ds (an exit status and message when there are none). */
 int analysis_labels(const ev_dataset *ds, const analysis_opts *o, analysis *a);
 /* The analysis graph of ds->x (after analysis_labels). */

@@ -25,6 +25,29 @@ int analysis_load_map(const char *path, const cli_common *c, const ev_dataset *d
   return EXIT_OK;
 }
 
+int analysis_make_map(ev_map_method method, const ev_matrix *x, uint64_t seed, int n_threads, ev_matrix **y,
+                      char *about, size_t about_len) {
+  ev_map_params p = ev_map_params_default(method);
+  p.seed = seed;
+  p.n_threads = n_threads;
+  p.progress = cli_progress();
+  ev_map_info info;
+  ev_error err = {0};
+  int rc = ev_map_compute(x, NULL, &p, y, &info, &err);
+  if (rc) return analysis_fail_ev(&err, rc);
+  if (method == EV_MAP_UMAP)
+    snprintf(about, about_len, "UMAP, %d neighbours, min_dist %g, %d epochs, seed %llu", p.umap.n_neighbors,
+             p.umap.min_dist, info.n_iterations, (unsigned long long)seed);
+  else if (method == EV_MAP_TSNE)
+    snprintf(about, about_len, "t-SNE, perplexity %g, %d iterations, seed %llu", p.tsne.perplexity,
+             info.n_iterations, (unsigned long long)seed);
+  else
+    snprintf(about, about_len, "PCA, first two components (%.1f%% of the variance)",
+             100 * info.explained_variance_ratio);
+  ev_map_info_clear(&info);
+  return EXIT_OK;
+}
+
 void analysis_opts_default(analysis_opts *o) {
   memset(o, 0, sizeof *o);
   o->k = ev_analysis_knn_params().k;
@@ -60,25 +83,24 @@ int analysis_graph(const ev_dataset *ds, const analysis_opts *o, analysis *a) {
 int analysis_compute(const ev_dataset *ds, const ev_matrix *map, const analysis_opts *o, analysis *a) {
   ev_error err = {0};
   double t0 = cli_now();
-  int rc = EV_OK;
-  if (map) {
-    ev_knn_params kq = ev_knn_params_default();
-    kq.k = (int)o->k;
-    kq.method = EV_KNN_EXACT;
-    kq.n_threads = o->n_threads;
-    rc = ev_knn_graph_build(map, &kq, &a->gy, &err);
+  int rc;
+  if (map) { /* the library's recipe: quality, the map's graph, overlap verdicts */
+    ev_map_assess_params ap = ev_map_assess_params_default();
+    ap.quality_k = (int)o->quality_k;
+    ap.sample = o->sample;
+    ap.n_threads = o->n_threads;
+    ev_map_assessment as;
+    rc = ev_map_assess(ds->x, map, a->g, a->lab, &ap, &as, &err);
+    a->quality = as.quality;
+    a->gy = as.map_graph;
+    a->overlap = as.overlap;
+  } else {
+    rc = ev_overlap_compute(a->g, NULL, a->lab->codes, a->lab->n_classes, 0, &a->overlap, &err);
   }
-  if (!rc) rc = ev_overlap_compute(a->g, a->gy, a->lab->codes, a->lab->n_classes, 0, &a->overlap, &err);
   if (!rc) {
     ev_suspect_params sp = ev_suspect_params_default();
     sp.n_threads = o->n_threads;
     rc = ev_suspects_compute(a->g, a->lab->codes, a->lab->n_classes, &sp, &a->suspects, &err);
-  }
-  if (!rc && map) {
-    int64_t n = ds->x->n_rows;
-    int64_t s = o->sample >= 0 ? o->sample : n <= 5000 ? 0 : 2000;
-    rc = ev_map_quality_compute(ds->x, map, a->lab->n_missing ? NULL : a->lab->codes, (int)o->quality_k, s, 42,
-                                o->n_threads, &a->quality, &err);
   }
   a->analysis_seconds = cli_now() - t0;
   return rc ? analysis_fail_ev(&err, rc) : EXIT_OK;

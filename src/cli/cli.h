@@ -39,6 +39,10 @@ void cli_load_options_plain(const cli_common *c, ev_load_options *o);
 
 /* Refuse to write over any input file; returns an exit status. */
 int cli_check_output(const char *out_path, const char *in_path, const cli_common *c);
+/* A matrix output (coordinates): the name must end in .npy or .tsv (what
+ * names the option in the message); then written atomically. */
+int cli_check_matrix_output(const char *path, const char *what);
+int cli_write_matrix(const char *path, const ev_matrix *m);
 
 /* Progress to stderr: a bar on a TTY unless quiet; always watches Ctrl-C. */
 void cli_progress_init(int quiet);

@@ -72,11 +72,6 @@ enum {
   OPT_SGD
 };
 
-static int has_ext(const char *path, const char *ext) {
-  size_t n = strlen(path), k = strlen(ext);
-  return n > k && !strcasecmp(path + n - k, ext);
-}
-
 static int parse_double(const char *s, const char *what, double min, double max, double *out) {
   char *end;
   double v = strtod(s, &end);
@@ -222,8 +217,9 @@ static int parse_options(int argc, char **argv, embed_job *job) {
   if (optind != argc - 1) return cli_fail(EXIT_USAGE, "embed: expected one input FILE (see embview embed --help)");
   job->in_path = argv[optind];
   job->seed = (uint64_t)seed;
-  int is_pca = !strcmp(job->method, "pca"), is_tsne = !strcmp(job->method, "tsne"), is_umap = !strcmp(job->method, "umap");
-  if (!is_pca && !is_tsne && !is_umap) return cli_fail(EXIT_USAGE, "--method: unknown method '%s' (pca, tsne, umap)", job->method);
+  int method = ev_map_method_parse(job->method);
+  if (method < 0) return cli_fail(EXIT_USAGE, "--method: unknown method '%s' (pca, tsne, umap)", job->method);
+  int is_pca = method == EV_MAP_PCA, is_tsne = method == EV_MAP_TSNE, is_umap = method == EV_MAP_UMAP;
   if ((job->ref_path != NULL) != (job->ref_map_path != NULL))
     return cli_fail(EXIT_USAGE, "--reference and --reference-map go together");
   if (job->ref_path && is_pca) return cli_fail(EXIT_USAGE, "--reference works with --method tsne or umap");
@@ -240,8 +236,7 @@ static int parse_options(int argc, char **argv, embed_job *job) {
   if (is_tsne && !strcmp(job->init, "spectral"))
     return cli_fail(EXIT_USAGE, "--init: t-SNE starts from pca, random or a file, not spectral");
   if (!job->out_path) return cli_fail(EXIT_USAGE, "embed: -o OUT is required (.npy or .tsv)");
-  if (!has_ext(job->out_path, ".npy") && !has_ext(job->out_path, ".tsv"))
-    return cli_fail(EXIT_USAGE, "-o %s: the output name must end in .npy or .tsv", job->out_path);
+  if (cli_check_matrix_output(job->out_path, "-o")) return EXIT_USAGE;
   return -1;
 }
 
@@ -276,21 +271,13 @@ int cmd_embed(int argc, char **argv) {
     }
     x = xn;
   }
-  if (!strcmp(job.method, "pca"))
-    status = embed_run_pca(&job, x, &y);
-  else if (!strcmp(job.method, "tsne"))
-    status = embed_run_tsne(&job, x, &y);
-  else
-    status = embed_run_umap(&job, x, &y);
+  status = embed_run(&job, x, &y);
   if (status) goto done;
   if (cli_interrupted()) {
     status = cli_fail(EXIT_INTERRUPT, "interrupted; nothing written");
     goto done;
   }
-  if (has_ext(job.out_path, ".npy") ? ev_npy_write(job.out_path, y, &err) : ev_tsv_write(job.out_path, y, &err)) {
-    status = cli_fail_ev(&err, EXIT_OUTPUT);
-    goto done;
-  }
+  if ((status = cli_write_matrix(job.out_path, y))) goto done;
   printf("wrote %s (%lld x %lld float32) in %.2f s (load %.2f s)\n", job.out_path, (long long)y->n_rows,
          (long long)y->n_cols, cli_now() - t0, t_load);
 done:

@@ -24,6 +24,8 @@ static const char *help_text =
     "  --method M           umap (default), tsne or pca\n"
     "  --embedding Y        use this map (.npy/.tsv, N x 2 or 3) instead of computing one\n"
     "                       (with --method, named as that method's map)\n"
+    "  --save-map Y         also write the computed map (.npy or .tsv): the coordinates\n"
+    "                       `embed --method M --seed S` gives\n"
     "  --label-column NAME  metadata column with the classes (default: the label column)\n"
     "  --png FILE           also write the scatter plot as PNG\n"
     "  --svg FILE           also write the scatter plot as SVG\n"
@@ -32,53 +34,14 @@ static const char *help_text =
     "  -k K                 neighbours of the analysis graph (default 30)\n"
     "  --seed S             random seed of the map (default 42)\n" CLI_COMMON_HELP;
 
-enum { OPT_LABEL_COL = 6000, OPT_EMBEDDING, OPT_PNG, OPT_SVG, OPT_SPRITE, OPT_SPRITE_CELL };
-
-/* The map of x by `method`, reusing the analysis graph where the method can. */
-static int compute_map(const char *method, const ev_matrix *x, const ev_knn_graph *g, uint64_t seed, int n_threads,
-                       ev_matrix **y, char *about, size_t about_len) {
-  ev_error err = {0};
-  int rc;
-  if (!strcmp(method, "umap")) {
-    ev_umap_params p = ev_umap_params_default();
-    p.seed = seed;
-    p.n_threads = n_threads;
-    p.progress = cli_progress();
-    rc = ev_umap_run(x, g, &p, y, NULL, &err);
-    snprintf(about, about_len, "UMAP, %d neighbours (of the analysis graph), min_dist %g, %d epochs, seed %llu",
-             p.n_neighbors, p.min_dist, p.n_epochs > 0 ? p.n_epochs : x->n_rows <= 10000 ? 500 : 200,
-             (unsigned long long)seed);
-  } else if (!strcmp(method, "tsne")) {
-    ev_tsne_params p = ev_tsne_params_default();
-    p.seed = seed;
-    p.n_threads = n_threads;
-    p.progress = cli_progress();
-    p.knn.pca_dims = ev_analysis_knn_params().pca_dims;
-    rc = ev_tsne_run(x, NULL, &p, y, NULL, &err);
-    snprintf(about, about_len, "t-SNE, perplexity %g, %d iterations, seed %llu", p.perplexity, p.n_iter,
-             (unsigned long long)seed);
-  } else {
-    ev_pca_params p = ev_pca_params_default();
-    p.n_components = 2;
-    p.n_threads = n_threads;
-    p.seed = seed;
-    ev_pca *pca = NULL;
-    rc = ev_pca_fit(x, &p, &pca, &err);
-    if (!rc) rc = ev_matrix_new(x->n_rows, 2, y, &err);
-    if (!rc) rc = ev_pca_transform(pca, x, *y, n_threads, &err);
-    if (!rc)
-      snprintf(about, about_len, "PCA, first two components (%.1f%% of the variance)",
-               100 * (pca->explained_variance_ratio[0] + pca->explained_variance_ratio[1]));
-    ev_pca_free(pca);
-  }
-  return rc ? analysis_fail_ev(&err, rc) : EXIT_OK;
-}
+enum { OPT_LABEL_COL = 6000, OPT_EMBEDDING, OPT_PNG, OPT_SVG, OPT_SPRITE, OPT_SPRITE_CELL, OPT_SAVE_MAP };
 
 int cmd_report(int argc, char **argv) {
   static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
                                            {"output", required_argument, NULL, 'o'},
                                            {"method", required_argument, NULL, OPT_METHOD},
                                            {"embedding", required_argument, NULL, OPT_EMBEDDING},
+                                           {"save-map", required_argument, NULL, OPT_SAVE_MAP},
                                            {"label-column", required_argument, NULL, OPT_LABEL_COL},
                                            {"png", required_argument, NULL, OPT_PNG},
                                            {"svg", required_argument, NULL, OPT_SVG},
@@ -92,7 +55,8 @@ int cmd_report(int argc, char **argv) {
   analysis_opts ao;
   analysis_opts_default(&ao);
   int method_set = 0;
-  const char *out_path = NULL, *method = "umap", *emb_path = NULL, *png_path = NULL, *svg_path = NULL;
+  ev_map_method method = EV_MAP_UMAP;
+  const char *out_path = NULL, *emb_path = NULL, *png_path = NULL, *svg_path = NULL, *save_map = NULL;
   const char *sprite_path = NULL;
   int cell_w = 0, cell_h = 0;
   long seed = 42;
@@ -103,12 +67,12 @@ int cmd_report(int argc, char **argv) {
       case OPT_HELP: fputs(help_text, stdout); return EXIT_OK;
       case 'o': out_path = optarg; break;
       case OPT_METHOD:
-        if (strcmp(optarg, "umap") && strcmp(optarg, "tsne") && strcmp(optarg, "pca"))
-          return cli_fail(EXIT_USAGE, "--method %s: expected umap, tsne or pca", optarg);
-        method = optarg;
+        if (ev_map_method_parse(optarg) < 0) return cli_fail(EXIT_USAGE, "--method %s: expected umap, tsne or pca", optarg);
+        method = (ev_map_method)ev_map_method_parse(optarg);
         method_set = 1;
         break;
       case OPT_EMBEDDING: emb_path = optarg; break;
+      case OPT_SAVE_MAP: save_map = optarg; break;
       case OPT_LABEL_COL: ao.label_col = optarg; break;
       case OPT_PNG: png_path = optarg; break;
       case OPT_SVG: svg_path = optarg; break;
@@ -134,10 +98,12 @@ int cmd_report(int argc, char **argv) {
   if (optind != argc - 1) return cli_fail(EXIT_USAGE, "report: expected one input FILE (see embview report --help)");
   if (!out_path) return cli_fail(EXIT_USAGE, "report: give the output file with -o REPORT.html");
   if (sprite_path && !cell_w) return cli_fail(EXIT_USAGE, "--sprite needs --sprite-cell WxH");
+  if (save_map && emb_path) return cli_fail(EXIT_USAGE, "--save-map writes a computed map; --embedding gives one");
+  if (save_map && cli_check_matrix_output(save_map, "--save-map")) return EXIT_USAGE;
   ao.n_threads = c.n_threads;
   const char *in_path = argv[optind];
-  const char *outs[3] = {out_path, png_path, svg_path};
-  for (int i = 0; i < 3; i++) {
+  const char *outs[4] = {out_path, png_path, svg_path, save_map};
+  for (int i = 0; i < 4; i++) {
     if (!outs[i]) continue;
     if (cli_check_output(outs[i], in_path, &c)) return EXIT_USAGE;
     /* fail before minutes of work, not after */
@@ -165,8 +131,9 @@ int cmd_report(int argc, char **argv) {
   if (!status) status = analysis_graph(ds, &ao, &a);
   if (!status && !given) {
     double tm = cli_now();
-    status = compute_map(method, ds->x, a.g, (uint64_t)seed, c.n_threads, &y, about, sizeof about);
+    status = analysis_make_map(method, ds->x, (uint64_t)seed, c.n_threads, &y, about, sizeof about);
     t_map = cli_now() - tm;
+    if (!status && save_map) status = cli_write_matrix(save_map, y);
   }
   const ev_matrix *map = given ? given->x : y;
   if (!status) status = analysis_compute(ds, map, &ao, &a);
@@ -181,10 +148,7 @@ int cmd_report(int argc, char **argv) {
   cli_progress_done();
   if (!status) {
     /* a given map is named by --method when that is given too */
-    const char *method_name = given && !method_set        ? "given map"
-                              : !strcmp(method, "umap") ? "UMAP"
-                              : !strcmp(method, "tsne") ? "t-SNE"
-                                                        : "PCA";
+    const char *method_name = given && !method_set ? "given map" : ev_map_method_title(method);
     char summary[1024];
     snprintf(summary, sizeof summary, "%lld points x %lld dimensions from %s; %d classes in '%s'",
              (long long)ds->x->n_rows, (long long)ds->x->n_cols, in_path, a.lab->n_classes,

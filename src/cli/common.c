@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
-#include <time.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -53,6 +53,23 @@ int cli_check_output(const char *out_path, const char *in_path, const cli_common
   return EXIT_OK;
 }
 
+static int has_ext(const char *path, const char *ext) {
+  size_t n = strlen(path), k = strlen(ext);
+  return n > k && !strcasecmp(path + n - k, ext);
+}
+
+int cli_check_matrix_output(const char *path, const char *what) {
+  if (has_ext(path, ".npy") || has_ext(path, ".tsv")) return EXIT_OK;
+  return cli_fail(EXIT_USAGE, "%s %s: the output name must end in .npy or .tsv", what, path);
+}
+
+int cli_write_matrix(const char *path, const ev_matrix *m) {
+  ev_error err = {0};
+  if (has_ext(path, ".npy") ? ev_npy_write(path, m, &err) : ev_tsv_write(path, m, &err))
+    return cli_fail_ev(&err, EXIT_OUTPUT);
+  return EXIT_OK;
+}
+
 int cli_out_open(cli_out *o, const char *path, const char *what) {
   ev_error err = {0};
   o->path = path;
@@ -70,8 +87,4 @@ int cli_out_commit(cli_out *o) {
   return EXIT_OK;
 }
 
-double cli_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+double cli_now(void) { return ev_seconds(); }

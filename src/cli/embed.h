@@ -1,4 +1,4 @@
-/* embed.h — `embview embed`: the parsed command and one runner per method. */
+/* embed.h — `embview embed`: the parsed command and its runner. */
 #ifndef EV_CLI_EMBED_H
 #define EV_CLI_EMBED_H
 
@@ -18,10 +18,9 @@ typedef struct embed_job {
   ev_umap_params up;
 } embed_job;
 
-/* Each runner computes the coordinates of x (the loaded, normalised input)
- * into *y, prints its one-line summary, and returns an exit status. */
-int embed_run_pca(const embed_job *job, const ev_matrix *x, ev_matrix **y);
-int embed_run_tsne(embed_job *job, const ev_matrix *x, ev_matrix **y);
-int embed_run_umap(embed_job *job, const ev_matrix *x, ev_matrix **y);
+/* The coordinates of x (the loaded, normalised input) into *y by the
+ * library's map recipe, or placed into a reference map; prints the
+ * summary and returns an exit status. */
+int embed_run(embed_job *job, const ev_matrix *x, ev_matrix **y);
 
 #endif

@@ -1,4 +1,6 @@
-/* embed_methods.c — the runners behind `embview embed --method pca|tsne|umap`. */
+/* embed_methods.c — `embview embed`: the map by the library's one recipe
+ * (ev_map_compute), a user's initial layout or graph, placing points into
+ * an existing map, and the one-line summaries. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,58 +42,22 @@ static int load_reference(const embed_job *job, ev_matrix **rx, ev_matrix **ry) 
   return status;
 }
 
-int embed_run_pca(const embed_job *job, const ev_matrix *x, ev_matrix **y) {
-  ev_pca_params p = ev_pca_params_default();
-  p.n_components = (int)job->dims;
-  p.solver = (ev_pca_solver)job->solver;
-  p.seed = job->seed;
-  p.n_threads = job->c.n_threads;
-  p.progress = cli_progress();
-  ev_pca *pca = NULL;
-  ev_error err = {0};
-  int rc = ev_pca_fit(x, &p, &pca, &err);
-  cli_progress_done();
-  if (rc) return cli_fail_ev(&err, fail_status(rc));
-  int status = EXIT_OK;
-  if (ev_matrix_new(x->n_rows, job->dims, y, &err) || ev_pca_transform(pca, x, *y, job->c.n_threads, &err)) {
-    status = cli_fail_ev(&err, EXIT_FAIL);
-  } else {
-    double total = 0;
-    printf("pca (%s solver): %lld points x %lld dims -> %ld dims", ev_pca_solver_name(pca->solver),
-           (long long)x->n_rows, (long long)x->n_cols, job->dims);
-    if (job->normalize != EV_NORMALIZE_NONE) printf(", normalized: %s", ev_normalize_name((ev_normalize)job->normalize));
-    printf("\nexplained variance:");
-    for (int k = 0; k < pca->n_components; k++) {
-      total += pca->explained_variance_ratio[k];
-      if (k < 10) printf(" %.2f%%", 100 * pca->explained_variance_ratio[k]);
-    }
-    if (pca->n_components > 10) printf(" ...");
-    printf(" (total %.2f%%)\n", 100 * total);
-  }
-  ev_pca_free(pca);
-  return status;
-}
-
 /* Iteration (and t-SNE's KL) on the progress bar. */
 typedef struct embed_watch {
   ev_progress bar;
   const char *name;
-  int n_iter;
   double last_kl;
 } embed_watch;
 
-static int on_iteration(void *user, int iter, double kl, const float *y, int64_t n, int dims) {
-  (void)y;
-  (void)n;
-  (void)dims;
+static int on_frame(void *user, const ev_map_frame *f) {
   embed_watch *w = user;
-  if (!isnan(kl)) w->last_kl = kl;
+  if (!isnan(f->kl)) w->last_kl = f->kl;
   char stage[96];
   if (isnan(w->last_kl))
-    snprintf(stage, sizeof stage, "%s %d/%d", w->name, iter, w->n_iter);
+    snprintf(stage, sizeof stage, "%s %d/%d", w->name, f->iteration, f->n_iterations);
   else
-    snprintf(stage, sizeof stage, "%s %d/%d, KL %.3f", w->name, iter, w->n_iter, w->last_kl);
-  return w->bar.fn(w->bar.user, stage, (double)iter / w->n_iter);
+    snprintf(stage, sizeof stage, "%s %d/%d, KL %.3f", w->name, f->iteration, f->n_iterations, w->last_kl);
+  return w->bar.fn(w->bar.user, stage, (double)f->iteration / f->n_iterations);
 }
 
 /* --reference X --reference-map Y: FILE's points placed into that map. */
@@ -127,99 +93,105 @@ static int run_transform(const embed_job *job, const ev_matrix *x, const char *n
   return status;
 }
 
-int embed_run_tsne(embed_job *job, const ev_matrix *x, ev_matrix **y) {
-  ev_tsne_params *tp = &job->tp;
-  ev_error err = {0};
-  ev_matrix *init_y = NULL;
-  ev_knn_graph *graph = NULL;
-  int status = EXIT_OK, rc;
-  tp->n_threads = job->c.n_threads;
-  tp->progress = cli_progress();
-  if (job->ref_path) return run_transform(job, x, "tsne", tsne_transform, tp, y);
-  tp->n_dims = (int)job->dims;
-  tp->seed = job->seed;
-  tp->knn.seed = job->seed;
-  if (!strcmp(job->init, "pca")) {
-    tp->init = EV_TSNE_INIT_PCA;
-  } else if (!strcmp(job->init, "random")) {
-    tp->init = EV_TSNE_INIT_RANDOM;
-  } else {
-    if ((status = load_matrix(job, job->init, &init_y))) goto done;
-    tp->init = EV_TSNE_INIT_USER;
-    tp->init_y = init_y;
+static void print_pca(const embed_job *job, const ev_matrix *x, const ev_map_info *info) {
+  const ev_pca *pca = info->pca;
+  double total = 0;
+  printf("pca (%s solver): %lld points x %lld dims -> %ld dims", ev_pca_solver_name(pca->solver),
+         (long long)x->n_rows, (long long)x->n_cols, job->dims);
+  if (job->normalize != EV_NORMALIZE_NONE) printf(", normalized: %s", ev_normalize_name((ev_normalize)job->normalize));
+  printf("\nexplained variance:");
+  for (int k = 0; k < pca->n_components; k++) {
+    total += pca->explained_variance_ratio[k];
+    if (k < 10) printf(" %.2f%%", 100 * pca->explained_variance_ratio[k]);
   }
-  if (job->knn_path && ev_knn_graph_load(job->knn_path, &graph, &err)) {
-    status = cli_fail_ev(&err, EXIT_INPUT);
-    goto done;
-  }
-  embed_watch watch = {cli_progress(), "tsne: iteration", tp->n_iter, NAN};
-  tp->callback = on_iteration;
-  tp->callback_user = &watch;
-  tp->callback_every = 1;
-  ev_tsne_info info;
-  rc = ev_tsne_run(x, graph, tp, y, &info, &err);
-  cli_progress_done();
-  if (rc) {
-    status = cli_fail_ev(&err, fail_status(rc));
-    goto done;
-  }
-  printf("tsne: %lld points x %lld dims -> %ld dims, perplexity %g (k = %d), %d iterations, KL %.4f\n",
-         (long long)x->n_rows, (long long)x->n_cols, job->dims, tp->perplexity, info.k, info.n_iter, info.kl);
-  printf("time: kNN %.2f s, affinities %.2f s, optimisation %.2f s (learning rate %.0f)\n", info.seconds_knn,
-         info.seconds_affinities, info.seconds_optimize, info.learning_rate);
-done:
-  ev_matrix_free(init_y);
-  ev_knn_graph_free(graph);
-  return status;
+  if (pca->n_components > 10) printf(" ...");
+  printf(" (total %.2f%%)\n", 100 * total);
 }
 
-int embed_run_umap(embed_job *job, const ev_matrix *x, ev_matrix **y) {
-  ev_umap_params *up = &job->up;
-  ev_error err = {0};
-  ev_matrix *init_y = NULL;
-  ev_knn_graph *graph = NULL;
-  int status = EXIT_OK, rc;
-  up->n_threads = job->c.n_threads;
-  up->progress = cli_progress();
-  up->seed = job->seed;
-  up->knn.seed = job->seed;
-  if (job->ref_path) return run_transform(job, x, "umap", umap_transform, up, y);
-  up->n_dims = (int)job->dims;
-  if (!strcmp(job->init, "spectral")) {
-    up->init = EV_UMAP_INIT_SPECTRAL;
-  } else if (!strcmp(job->init, "pca")) {
-    up->init = EV_UMAP_INIT_PCA;
-  } else if (!strcmp(job->init, "random")) {
-    up->init = EV_UMAP_INIT_RANDOM;
-  } else {
-    if ((status = load_matrix(job, job->init, &init_y))) goto done;
-    up->init = EV_UMAP_INIT_USER;
-    up->init_y = init_y;
-  }
-  if (job->knn_path && ev_knn_graph_load(job->knn_path, &graph, &err)) {
-    status = cli_fail_ev(&err, EXIT_INPUT);
-    goto done;
-  }
-  int n_epochs = up->n_epochs > 0 ? up->n_epochs : x->n_rows <= 10000 ? 500 : 200;
-  embed_watch watch = {cli_progress(), "umap: epoch", n_epochs, NAN};
-  up->callback = on_iteration;
-  up->callback_user = &watch;
-  up->callback_every = 1;
-  ev_umap_info info;
-  rc = ev_umap_run(x, graph, up, y, &info, &err);
-  cli_progress_done();
-  if (rc) {
-    status = cli_fail_ev(&err, fail_status(rc));
-    goto done;
-  }
+static void print_tsne(const embed_job *job, const ev_matrix *x, const ev_map_info *info) {
+  const ev_tsne_info *t = &info->tsne;
+  printf("tsne: %lld points x %lld dims -> %ld dims, perplexity %g (k = %d), %d iterations, KL %.4f\n",
+         (long long)x->n_rows, (long long)x->n_cols, job->dims, job->tp.perplexity, t->k, t->n_iter, t->kl);
+  printf("time: kNN %.2f s, affinities %.2f s, optimisation %.2f s (learning rate %.0f)\n", t->seconds_knn,
+         t->seconds_affinities, t->seconds_optimize, t->learning_rate);
+}
+
+static void print_umap(const embed_job *job, const ev_matrix *x, const ev_map_info *info) {
+  const ev_umap_info *u = &info->umap;
   printf("umap: %lld points x %lld dims -> %ld dims, %d neighbours, min_dist %g (a = %.4f, b = %.4f), "
          "%d epochs, %s init",
-         (long long)x->n_rows, (long long)x->n_cols, job->dims, info.k + 1, up->min_dist, info.a, info.b,
-         info.n_epochs, info.init);
-  if (info.n_components > 1) printf(" (%d graph components)", info.n_components);
-  printf("\ntime: kNN %.2f s, fuzzy graph %.2f s, init %.2f s, optimisation %.2f s (%lld edges)\n",
-         info.seconds_knn, info.seconds_graph, info.seconds_init, info.seconds_optimize, (long long)info.n_edges);
-done:
+         (long long)x->n_rows, (long long)x->n_cols, job->dims, u->k + 1, job->up.min_dist, u->a, u->b, u->n_epochs,
+         u->init);
+  if (u->n_components > 1) printf(" (%d graph components)", u->n_components);
+  printf("\ntime: kNN %.2f s, fuzzy graph %.2f s, init %.2f s, optimisation %.2f s (%lld edges)\n", u->seconds_knn,
+         u->seconds_graph, u->seconds_init, u->seconds_optimize, (long long)u->n_edges);
+}
+
+/* --init: a named start, or a file of coordinates (kept in *init_y). */
+static int apply_init(const embed_job *job, ev_map_params *mp, ev_matrix **init_y) {
+  static const struct {
+    const char *name;
+    ev_map_method method;
+    int init;
+  } named[] = {{"pca", EV_MAP_TSNE, EV_TSNE_INIT_PCA},       {"random", EV_MAP_TSNE, EV_TSNE_INIT_RANDOM},
+               {"spectral", EV_MAP_UMAP, EV_UMAP_INIT_SPECTRAL}, {"pca", EV_MAP_UMAP, EV_UMAP_INIT_PCA},
+               {"random", EV_MAP_UMAP, EV_UMAP_INIT_RANDOM}};
+  for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+    if (named[i].method != mp->method || strcmp(named[i].name, job->init)) continue;
+    if (mp->method == EV_MAP_TSNE) mp->tsne.init = (ev_tsne_init)named[i].init;
+    else mp->umap.init = (ev_umap_init)named[i].init;
+    return EXIT_OK;
+  }
+  int status = load_matrix(job, job->init, init_y);
+  if (status) return status;
+  if (mp->method == EV_MAP_TSNE) {
+    mp->tsne.init = EV_TSNE_INIT_USER;
+    mp->tsne.init_y = *init_y;
+  } else {
+    mp->umap.init = EV_UMAP_INIT_USER;
+    mp->umap.init_y = *init_y;
+  }
+  return EXIT_OK;
+}
+
+int embed_run(embed_job *job, const ev_matrix *x, ev_matrix **y) {
+  ev_map_method method = (ev_map_method)ev_map_method_parse(job->method);
+  if (job->ref_path) {
+    job->tp.n_threads = job->up.n_threads = job->c.n_threads;
+    job->tp.progress = job->up.progress = cli_progress();
+    job->tp.seed = job->up.seed = job->up.knn.seed = job->seed;
+    return method == EV_MAP_TSNE ? run_transform(job, x, "tsne", tsne_transform, &job->tp, y)
+                                 : run_transform(job, x, "umap", umap_transform, &job->up, y);
+  }
+  ev_map_params mp = ev_map_params_default(method);
+  mp.n_dims = (int)job->dims;
+  mp.seed = job->seed;
+  mp.n_threads = job->c.n_threads;
+  mp.pca_solver = (ev_pca_solver)job->solver;
+  mp.tsne = job->tp;
+  mp.umap = job->up;
+  mp.progress = cli_progress();
+  embed_watch watch = {cli_progress(), method == EV_MAP_TSNE ? "tsne: iteration" : "umap: epoch", NAN};
+  mp.observer = (ev_map_observer){on_frame, &watch, 1};
+  ev_matrix *init_y = NULL;
+  ev_knn_graph *graph = NULL;
+  ev_map_info info;
+  ev_error err = {0};
+  int status = method == EV_MAP_PCA ? EXIT_OK : apply_init(job, &mp, &init_y);
+  if (!status && job->knn_path && ev_knn_graph_load(job->knn_path, &graph, &err))
+    status = cli_fail_ev(&err, EXIT_INPUT);
+  if (!status) {
+    int rc = ev_map_compute(x, graph, &mp, y, &info, &err);
+    cli_progress_done();
+    if (rc) {
+      status = cli_fail_ev(&err, fail_status(rc));
+    } else {
+      if (method == EV_MAP_PCA) print_pca(job, x, &info);
+      else if (method == EV_MAP_TSNE) print_tsne(job, x, &info);
+      else print_umap(job, x, &info);
+      ev_map_info_clear(&info);
+    }
+  }
   ev_matrix_free(init_y);
   ev_knn_graph_free(graph);
   return status;

@@ -412,3 +412,23 @@ int ev_pca_transform(const ev_pca *pca, const ev_matrix *x, ev_matrix *y, int n_
   ev__free(inv_scale);
   return EV_OK;
 }
+
+int ev_pca_project(const ev_matrix *x, const ev_pca_params *params, ev_matrix **y_out, ev_pca **model_out,
+                   ev_error *err) {
+  *y_out = NULL;
+  if (model_out) *model_out = NULL;
+  ev_pca *pca = NULL;
+  ev_matrix *y = NULL;
+  int rc = ev_pca_fit(x, params, &pca, err);
+  if (!rc) rc = ev_matrix_new(x->n_rows, pca->n_components, &y, err);
+  if (!rc) rc = ev_pca_transform(pca, x, y, params->n_threads, err);
+  if (rc) {
+    ev_matrix_free(y);
+    ev_pca_free(pca);
+    return rc;
+  }
+  *y_out = y;
+  if (model_out) *model_out = pca;
+  else ev_pca_free(pca);
+  return EV_OK;
+}

@@ -2,7 +2,6 @@
  * gradient-descent loop (see embview/tsne.h for the method and defaults). */
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/parallel.h"
 #include "core/rng.h"
@@ -38,12 +37,6 @@ ev_tsne_params ev_tsne_params_default(void) {
   p.callback_every = 10;
   p.knn = ev_knn_params_default();
   return p;
-}
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* Attraction (exaggerated P) into grad, and optionally the per-row KL terms
@@ -330,13 +323,13 @@ int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_par
   ev_knn_graph *own = NULL;
   ev_csr *P = NULL;
   ev_matrix *y = NULL;
-  double t0 = now_s();
+  double t0 = ev_seconds();
   rc = ev__embed_graph("tsne", x, graph, k, &p.knn, p.n_threads, p.progress, &graph, &own, err);
   if (rc) goto done;
-  double t1 = now_s();
+  double t1 = ev_seconds();
   rc = ev_tsne_affinities(graph, p.perplexity, p.n_threads, &P, NULL, NULL, err);
   if (rc) goto done;
-  double t2 = now_s();
+  double t2 = ev_seconds();
   rc = ev_matrix_new(n, dims, &y, err);
   if (rc) goto done;
   if (p.init == EV_TSNE_INIT_USER) {
@@ -391,7 +384,7 @@ int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_par
     info->learning_rate = cfg.lr > 0 ? cfg.lr : EV__MAX((double)n / (p.early_exaggeration > 0 ? p.early_exaggeration : 1), 50.0);
     info->seconds_knn = t1 - t0;
     info->seconds_affinities = t2 - t1;
-    info->seconds_optimize = now_s() - t2;
+    info->seconds_optimize = ev_seconds() - t2;
   }
 done:
   ev_knn_graph_free(own);

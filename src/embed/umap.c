@@ -2,7 +2,6 @@
  * -> SGD, with umap-learn's defaults (see embview/umap.h). */
 #include <math.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/internal.h"
 #include "core/rng.h"
@@ -27,12 +26,6 @@ ev_umap_params ev_umap_params_default(void) {
   p.knn = ev_knn_params_default();
   p.callback_every = 5;
   return p;
-}
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static const char *init_name(ev_umap_init init) {
@@ -117,6 +110,10 @@ static int initial_layout(const ev_matrix *x, const ev_csr *g, const ev_umap_par
   return ev_umap_spectral_layout(g, dims, x, p->seed, p->n_threads, y, n_comp, err);
 }
 
+int ev_umap_epochs(const ev_umap_params *params, int64_t n_points) {
+  return params->n_epochs > 0 ? params->n_epochs : n_points <= 10000 ? 500 : 200;
+}
+
 int ev_umap_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_umap_params *params, ev_matrix **y_out,
                 ev_umap_info *info, ev_error *err) {
   ev_umap_params p = params ? *params : ev_umap_params_default();
@@ -134,12 +131,12 @@ int ev_umap_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_umap_par
   /* umap-learn's rule for small inputs: at most N neighbours, self included */
   int n_neighbors = (int)EV__MIN((int64_t)p.n_neighbors, n);
   int k = n_neighbors - 1;
-  int n_epochs = p.n_epochs > 0 ? p.n_epochs : n <= 10000 ? 500 : 200;
+  int n_epochs = ev_umap_epochs(&p, n);
   ev_knn_graph *own = NULL;
   ev_csr *g = NULL;
   ev_matrix *y = NULL;
   int n_comp = 1;
-  double t0 = now_s(), t1 = t0, t2 = t0, t3 = t0;
+  double t0 = ev_seconds(), t1 = t0, t2 = t0, t3 = t0;
   rc = ev_matrix_new(n, dims, &y, err);
   if (rc) goto done;
   if (n == 1) { /* nothing to lay out */
@@ -148,16 +145,16 @@ int ev_umap_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_umap_par
   }
   rc = ev__embed_graph("umap", x, graph, k, &p.knn, p.n_threads, p.progress, &graph, &own, err);
   if (rc) goto done;
-  t1 = now_s();
+  t1 = ev_seconds();
   rc = ev_umap_fuzzy_graph(graph, n_neighbors, p.local_connectivity, p.set_op_mix_ratio, p.n_threads, &g, NULL,
                            NULL, err);
   if (rc) goto done;
   ev__umap_prune(g, n_epochs);
-  t2 = now_s();
+  t2 = ev_seconds();
   rc = initial_layout(x, g, &p, y->data, &n_comp, err);
   if (rc) goto done;
   rescale_columns(y->data, n, dims);
-  t3 = now_s();
+  t3 = ev_seconds();
   ev__umap_sgd_cfg cfg = {0};
   cfg.dims = dims;
   cfg.a = a;
@@ -187,7 +184,7 @@ int ev_umap_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_umap_par
     info->seconds_knn = t1 - t0;
     info->seconds_graph = t2 - t1;
     info->seconds_init = t3 - t2;
-    info->seconds_optimize = now_s() - t3;
+    info->seconds_optimize = ev_seconds() - t3;
   }
 done:
   ev_knn_graph_free(own);

@@ -308,12 +308,13 @@ static void route_submit(sv_api *a, int id, sv_dataset *d, const sv_request *q, 
   }
   snprintf(sp.method, sizeof sp.method, "%s", m);
   int64_t n = d->ds->x->n_rows;
-  sp.dims = (int)arg_long(q, r, "dims", 2, 2, 3, &ok);
-  if (ok) sp.perplexity = arg_double(q, r, "perplexity", 30, 2, n > 4 ? (double)(n - 1) / 3 : 2, &ok);
+  const ev_map_params def = ev_map_params_default(EV_MAP_UMAP); /* the library's defaults, as `embed` has them */
+  sp.dims = (int)arg_long(q, r, "dims", def.n_dims, 2, 3, &ok);
+  if (ok) sp.perplexity = arg_double(q, r, "perplexity", def.tsne.perplexity, 2, n > 4 ? (double)(n - 1) / 3 : 2, &ok);
   if (ok) sp.iterations = (int)arg_long(q, r, "iterations", 0, 0, MAX_ITER, &ok);
-  if (ok) sp.neighbors = (int)arg_long(q, r, "neighbors", 15, 2, n - 1 < 200 ? n - 1 : 200, &ok);
-  if (ok) sp.min_dist = arg_double(q, r, "min_dist", 0.1, 0, 1, &ok);
-  if (ok) sp.seed = (uint64_t)arg_long(q, r, "seed", 42, 0, 1L << 40, &ok);
+  if (ok) sp.neighbors = (int)arg_long(q, r, "neighbors", def.umap.n_neighbors, 2, n - 1 < 200 ? n - 1 : 200, &ok);
+  if (ok) sp.min_dist = arg_double(q, r, "min_dist", def.umap.min_dist, 0, 1, &ok);
+  if (ok) sp.seed = (uint64_t)arg_long(q, r, "seed", (long)def.seed, 0, 1L << 40, &ok);
   if (!ok) return;
   /* PCA: which components go on the axes, "1,2" by default */
   int max_pc = (int)(d->ds->x->n_cols < n ? d->ds->x->n_cols : n);

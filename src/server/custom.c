@@ -6,18 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "server/search.h"
 #include "server/server.h"
 
 #define SEARCH_SECONDS 30.0
-
-static double seconds_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int sv_custom_check(const char *search, char *msg, size_t msg_len) {
   sv_search *s = sv_search_new(search, msg, msg_len);
@@ -43,9 +36,9 @@ int sv_custom_axis(const sv_dataset *d, int column, const char *from, const char
   }
   for (int k = 0; k < 2 && !rc; k++)
     if (!(re[k] = sv_search_new(terms[k], msg, msg_len))) rc = -1;
-  double deadline = seconds_now() + SEARCH_SECONDS;
+  double deadline = ev_seconds() + SEARCH_SECONDS;
   for (int64_t i = 0; i < n && !rc; i++) {
-    if (!(i & 255) && (*cancel || seconds_now() > deadline)) {
+    if (!(i & 255) && (*cancel || ev_seconds() > deadline)) {
       if (*cancel) snprintf(msg, msg_len, "cancelled");
       else snprintf(msg, msg_len, "custom projection: the searches took over %.0f s; try simpler ones", SEARCH_SECONDS);
       rc = *cancel ? 1 : -1;

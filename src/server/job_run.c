@@ -1,7 +1,8 @@
-/* job_run.c — computing one projection job on a runner thread: PCA (the
- * chosen components), custom axes, t-SNE or UMAP, publishing progress and
- * intermediate coordinates as they come (so the map animates), then
- * measuring the finished map as `embview analyze --embedding` does. */
+/* job_run.c — computing one projection job on a runner thread: custom axes
+ * here, PCA (the chosen components), t-SNE and UMAP by the library's map
+ * recipe (the maps `embed` makes), publishing progress and intermediate
+ * coordinates as they come (so the map animates), then assessing the
+ * finished map as `embview analyze --embedding` does. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,48 +30,31 @@ static void publish(sv_job *b, const float *y, int iter, double kl) {
   pthread_mutex_unlock(&b->mu);
 }
 
-static int on_coords(void *user, int iter, double kl, const float *y, int64_t n, int dims) {
+static int on_frame(void *user, const ev_map_frame *f) {
   sv_job *b = user;
-  (void)n;
-  (void)dims;
-  publish(b, y, iter, kl);
+  publish(b, f->y, f->iteration, f->kl);
   return b->cancel;
 }
 
-/* Above this many points the map's own kNN graph is approximate (exact
- * costs N^2); `analyze --embedding` is always exact. */
-#define MAP_GRAPH_EXACT_MAX 200000
-
-/* The finished map, measured as `embview analyze --embedding` does: its
- * trustworthiness, continuity and neighbour recall (15 neighbours, on 2,000
- * sampled points above 5,000), and, with labels, which class overlaps it
- * shows that the input does not (artefacts) or hides.  Only for datasets
- * served with their analysis (the input's graph). */
+/* The finished map, assessed by the library's recipe (ev_map_assess: what
+ * `embview analyze --embedding` says): quality, and with labels which class
+ * overlaps the map shows that the input does not (artefacts) or hides.  Only
+ * for datasets served with their analysis (the input's graph). */
 static int measure(sv_job *b, const ev_matrix *y, ev_error *err) {
   const sv_dataset *d = b->d;
-  int64_t n = y->n_rows;
-  /* k-NN accuracy needs complete labels of at most 256 classes (ev_map_quality_compute) */
-  const int32_t *codes = d->labels && !d->labels->n_missing && d->labels->n_classes <= 256 ? d->labels->codes : NULL;
-  ev_map_quality q;
-  int rc = ev_map_quality_compute(d->ds->x, y, codes, 15, n <= 5000 ? 0 : 2000, 42, b->n_threads, &q, err);
-  ev_overlap *ov = NULL;
-  if (!rc && d->overlap) {
-    ev_knn_params kp = ev_knn_params_default();
-    kp.k = d->graph->k;
-    kp.method = n <= MAP_GRAPH_EXACT_MAX ? EV_KNN_EXACT : EV_KNN_AUTO;
-    kp.n_threads = b->n_threads;
-    kp.progress = (ev_progress){on_progress, b};
-    ev_knn_graph *gy = NULL;
-    rc = ev_knn_graph_build(y, &kp, &gy, err);
-    if (!rc) rc = ev_overlap_compute(d->graph, gy, d->labels->codes, d->labels->n_classes, 0, &ov, err);
-    ev_knn_graph_free(gy);
-  }
+  ev_map_assess_params ap = ev_map_assess_params_default();
+  ap.n_threads = b->n_threads;
+  ap.progress = (ev_progress){on_progress, b};
+  ev_map_assessment as;
+  int rc = ev_map_assess(d->ds->x, y, d->graph, d->overlap ? d->labels : NULL, &ap, &as, err);
   if (rc) return rc;
   pthread_mutex_lock(&b->mu);
-  b->quality = q;
+  b->quality = as.quality;
   b->has_quality = 1;
-  b->map_overlap = ov;
+  b->map_overlap = as.overlap;
+  as.overlap = NULL; /* the job's now */
   pthread_mutex_unlock(&b->mu);
+  ev_map_assessment_clear(&as);
   return EV_OK;
 }
 
@@ -106,29 +90,7 @@ void sv_job_run(sv_job *b) {
   ev_progress prog = {on_progress, b};
   int rc;
   int nt = b->n_threads;
-  if (!strcmp(b->spec.method, "pca")) {
-    /* the chosen components as the axes: fit up to the highest one */
-    int top = 0, dims = b->spec.dims;
-    for (int a = 0; a < dims; a++) top = b->spec.components[a] > top ? b->spec.components[a] : top;
-    ev_pca_params p = ev_pca_params_default();
-    p.n_components = top;
-    p.n_threads = nt;
-    p.seed = b->spec.seed;
-    p.progress = prog;
-    ev_pca *pca = NULL;
-    ev_matrix *all = NULL;
-    rc = ev_pca_fit(x, &p, &pca, &err);
-    if (!rc) rc = ev_matrix_new(x->n_rows, top, &all, &err);
-    if (!rc) rc = ev_pca_transform(pca, x, all, nt, &err);
-    if (!rc) rc = ev_matrix_new(x->n_rows, dims, &y, &err);
-    if (!rc) {
-      for (int64_t i = 0; i < x->n_rows; i++)
-        for (int a = 0; a < dims; a++) y->data[i * dims + a] = ev_matrix_row(all, i)[b->spec.components[a] - 1];
-      for (int a = 0; a < dims; a++) b->variance[a] = pca->explained_variance_ratio[b->spec.components[a] - 1];
-    }
-    ev_matrix_free(all);
-    ev_pca_free(pca);
-  } else if (!strcmp(b->spec.method, "custom")) {
+  if (!strcmp(b->spec.method, "custom")) {
     /* two axes from searches; coordinates are the rows' projections on them */
     on_progress(b, "custom: projecting", -1);
     int64_t n = x->n_rows, dcol = x->n_cols, c1, c2;
@@ -156,35 +118,27 @@ void sv_job_run(sv_job *b) {
       y->data[2 * i + 1] = (float)s1;
     }
     free(axes);
-  } else if (!strcmp(b->spec.method, "tsne")) {
-    ev_tsne_params p = ev_tsne_params_default();
+  } else { /* the library's recipe: the map `embed` makes with these parameters */
+    ev_map_params p = ev_map_params_default((ev_map_method)ev_map_method_parse(b->spec.method));
     p.n_dims = b->spec.dims;
-    p.perplexity = b->spec.perplexity;
-    if (b->spec.iterations > 0) p.n_iter = b->spec.iterations;
-    p.seed = b->spec.seed;
-    p.knn.pca_dims = ev_analysis_knn_params().pca_dims;
-    p.n_threads = nt;
-    p.progress = prog;
-    p.callback = on_coords;
-    p.callback_user = b;
-    p.callback_every = 10;
-    b->total_iterations = p.n_iter;
-    rc = ev_tsne_run(x, NULL, &p, &y, NULL, &err);
-  } else {
-    ev_umap_params p = ev_umap_params_default();
-    p.n_dims = b->spec.dims;
-    p.n_neighbors = b->spec.neighbors;
-    p.min_dist = b->spec.min_dist;
-    if (b->spec.iterations > 0) p.n_epochs = b->spec.iterations;
     p.seed = b->spec.seed;
     p.n_threads = nt;
+    p.pca_components = b->spec.components;
+    p.tsne.perplexity = b->spec.perplexity;
+    if (b->spec.iterations > 0) p.tsne.n_iter = b->spec.iterations;
+    p.umap.n_neighbors = b->spec.neighbors;
+    p.umap.min_dist = b->spec.min_dist;
+    p.umap.n_epochs = b->spec.iterations;
     p.progress = prog;
-    p.callback = on_coords;
-    p.callback_user = b;
-    p.callback_every = 5;
-    b->total_iterations = p.n_epochs > 0 ? p.n_epochs : x->n_rows <= 10000 ? 500 : 200;
-    /* the analysis graph serves when it holds enough neighbours */
-    rc = ev_umap_run(x, b->d->graph && b->d->graph->k >= p.n_neighbors - 1 ? b->d->graph : NULL, &p, &y, NULL, &err);
+    p.observer = (ev_map_observer){on_frame, b, p.method == EV_MAP_TSNE ? 10 : 5};
+    b->total_iterations = p.method == EV_MAP_TSNE   ? p.tsne.n_iter
+                          : p.method == EV_MAP_UMAP ? ev_umap_epochs(&p.umap, x->n_rows)
+                                                    : 0;
+    ev_map_info info;
+    rc = ev_map_compute(x, NULL, &p, &y, &info, &err);
+    for (int a = 0; !rc && p.method == EV_MAP_PCA && a < p.n_dims; a++)
+      b->variance[a] = info.pca->explained_variance_ratio[b->spec.components[a] - 1];
+    if (!rc) ev_map_info_clear(&info);
   }
   if (!rc) publish(b, y->data, b->total_iterations, NAN);
   if (!rc && !b->cancel) { /* the map stands even when it cannot be measured */

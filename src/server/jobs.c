@@ -34,11 +34,7 @@ struct sv_jobs {
   int n_runners;
 };
 
-double sv_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+double sv_now(void) { return ev_seconds(); }
 
 void sv_job_changed(sv_job *b) {
   b->tick++;
