@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { $ } from './dom.js';
 import { createStore } from './store.js';
-import { initialState, failed } from './state.js';
+import { initialState, showError } from './state.js';
 import { readUrlState } from './url_state.js';
 import { Renderer } from './render.js';
 import { dropToken, mountAddressBar } from './address_bar.js';
@@ -49,4 +49,4 @@ async function main() {
   await openDataset(store, Math.min(url.d, datasets.length - 1), url);
 }
 
-main().catch(failed(store));
+main().catch((e) => showError(store, e));

@@ -6,7 +6,7 @@ import { readUrlState } from './url_state.js';
 import { runProjection, stopFollowing } from './projection.js';
 import { projectionParams } from './panel_projection.js';
 import { inspect } from './inspector.js';
-import { failed } from './state.js';
+import { showError } from './state.js';
 
 // url: readUrlState's result (a link's state, or none for a dataset picked by hand)
 export async function openDataset(store, d, url) {
@@ -32,5 +32,5 @@ export function mountDatasetPicker(store) {
     const ds = datasets[d];
     $('dataset-info').textContent = ds ? `${ds.points} points × ${ds.dims} dims` : '';
   });
-  picker.onchange = () => openDataset(store, Number(picker.value), readUrlState('')).catch(failed(store));
+  picker.onchange = () => openDataset(store, Number(picker.value), readUrlState('')).catch((e) => showError(store, e));
 }

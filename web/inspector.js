@@ -5,7 +5,7 @@ import { api } from './api.js';
 import { $, el } from './dom.js';
 import { labelText } from './columns.js';
 import { reviewBox } from './review.js';
-import { failed } from './state.js';
+import { showError } from './state.js';
 
 const NEIGHBOURS = 10;
 
@@ -18,7 +18,7 @@ export async function inspect(store, i) {
     if (store.state.selected !== i || store.state.d !== d || store.state.metric !== metric) return; // moved on
     store.set({ neighbours: { i, ...r }, highlight: new Set([i, ...r.neighbors.map((x) => x.i)]) });
   } catch (e) {
-    failed(store)(e);
+    showError(store, e);
   }
 }
 

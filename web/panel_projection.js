@@ -3,7 +3,7 @@
 import { $ } from './dom.js';
 import { api } from './api.js';
 import { runProjection } from './projection.js';
-import { failed } from './state.js';
+import { showError } from './state.js';
 
 const METHOD_PARAMS = ['pca', 'tsne', 'umap', 'custom']; // each has its #params-METHOD box
 
@@ -59,6 +59,6 @@ export function mountProjectionPanel(store) {
     $('progress').textContent = progressLine(progress);
     stop.disabled = !progress || progress.finished;
   });
-  $('run').onclick = () => runProjection(store, projectionParams(store.state)).catch(failed(store));
-  stop.onclick = () => { if (store.state.job >= 0) api.cancel(store.state.job).catch(failed(store)); };
+  $('run').onclick = () => runProjection(store, projectionParams(store.state)).catch((e) => showError(store, e));
+  stop.onclick = () => { if (store.state.job >= 0) api.cancel(store.state.job).catch((e) => showError(store, e)); };
 }

@@ -3,7 +3,7 @@
 // as raw float32 into the store.
 import { api } from './api.js';
 import { DEFAULT_VIEW } from './camera.js';
-import { failed } from './state.js';
+import { showError } from './state.js';
 
 let events = null; // the current job's event stream: one at a time
 
@@ -42,7 +42,7 @@ function follow(store, job, d, params) {
           ...(first && { view: { ...DEFAULT_VIEW, ...store.state.pendingView }, pendingView: null }) });
       }
     } catch (e) {
-      failed(store)(e);
+      showError(store, e);
     } finally {
       fetching = false;
     }
@@ -72,6 +72,6 @@ function finish(store, job, s) {
   if (s.overlap) {
     api.mapOverlap(job).then((o) => {
       if (store.state.job === job) store.set({ mapOverlap: o.pairs });
-    }).catch(failed(store));
+    }).catch((e) => showError(store, e));
   }
 }

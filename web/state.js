@@ -41,5 +41,5 @@ export function initialState(url) {
   };
 }
 
-// a catch handler that shows the failure
-export const failed = (store) => (e) => store.set({ error: e.message });
+// a failure, shown in the map's corner
+export const showError = (store, e) => store.set({ error: e.message });
