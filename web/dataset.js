@@ -13,10 +13,10 @@ export async function openDataset(store, d, url) {
   stopFollowing();
   store.set({ d, job: -1, quality: null, mapOverlap: null, hidden: new Set(), highlight: null, search: null,
     searchError: null, selection: null, isolated: false, selected: -1, neighbours: null, review: new Map() });
-  const ds = store.state.datasets[d], columns = await api.metadata(d);
+  const ds = store.state.datasets[d], [columns, analysis] = await Promise.all([api.metadata(d), api.analysis(d)]);
   const named = (name) => columns.findIndex((c) => c.name === name);
-  store.set({ columns, colorBy: named(url.color || ds.label_column), labelBy: named(url.labels || ds.label_column) });
-  store.set({ analysis: await api.analysis(d), method: url.method, dims: url.dims, pendingView: url.view });
+  store.set({ columns, analysis, colorBy: named(url.color || ds.label_column), labelBy: named(url.labels || ds.label_column),
+    method: url.method, dims: url.dims, pendingView: url.view });
   await runProjection(store, projectionParams(store.state));
   if (url.point !== null) inspect(store, url.point);
 }

@@ -89,10 +89,12 @@ function suspects(store, renderer, list, a) {
 export function mountAnalysisPanel(store, renderer) {
   const quality = $('map-quality'), pairs = $('pairs'), suspectList = $('suspects');
   store.subscribe(['quality', 'progress', 'datasets', 'd'], (s) => mapQuality(quality, s));
-  store.subscribe(['analysis', 'mapOverlap', 'columns'], ({ analysis: a }) => {
+  // (analysis and columns arrive together, after the datasets: before them there is nothing to say)
+  store.subscribe(['analysis', 'mapOverlap', 'columns'], ({ datasets, analysis: a }) => {
     pairs.textContent = '';
     suspectList.textContent = '';
     $('suspect-count').textContent = a ? `(${a.suspects.flagged})` : '';
+    if (!datasets.length) return;
     if (!a) {
       pairs.textContent = 'no labels';
       return;
