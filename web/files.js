@@ -1,6 +1,7 @@
 // files.js — what the viewer hands back to the user as downloads: the view as
 // PNG, the coordinates as TSV or NPY, corrected labels and their change list.
 // Downloads are new files: nothing on the server is ever overwritten.
+import { cellText } from './columns.js';
 
 export function download(name, blob) {
   const a = document.createElement('a');
@@ -36,10 +37,9 @@ const cell = (v) => String(v ?? '').replace(/[\t\r\n]/g, ' ');
 // header rule: a header row only when there are two or more columns.
 export function correctedMetadata(columns, n, labelName, changes) {
   const names = columns.map((c) => c.name);
-  const text = (c, i) => (c.kind === 'categorical' ? (c.codes[i] >= 0 ? c.categories[c.codes[i]] : '') : c.values[i]);
   const rows = columns.length > 1 ? [names.map(cell).join('\t')] : [];
   for (let i = 0; i < n; i++)
-    rows.push(columns.map((c) => cell(c.name === labelName && changes.has(i) ? changes.get(i) : text(c, i))).join('\t'));
+    rows.push(columns.map((c) => cell(c.name === labelName && changes.has(i) ? changes.get(i) : cellText(c, i))).join('\t'));
   return new Blob([rows.join('\n') + '\n'], { type: 'text/tab-separated-values' });
 }
 

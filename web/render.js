@@ -10,6 +10,9 @@
 // full frame) and every emphasised point, and the whole map is drawn once
 // the motion stops.  A GPU draws a million points inside the budget; a
 // software renderer gets a fluid, sparser map.
+//
+// The camera (this.view, camera.js) is the viewer's: its store sets it.
+import { DEFAULT_VIEW } from './camera.js';
 
 const FRAME_BUDGET_MS = 25; // a moving camera's frame: 40 per second
 const MIN_MOVING_POINTS = 20000; // below this a sample no longer shows the map's shape
@@ -117,7 +120,7 @@ export class Renderer {
     this.n = 0;
     this.dims = 2;
     this.size = 3;
-    this.view = { zoom: 1, cx: 0, cy: 0, yaw: 0.6, pitch: 0.4, dist: 3 };
+    this.view = DEFAULT_VIEW;
     this.pickDirty = true;
     this.order = new Uint32Array(0); // the fixed shuffled order of the points
     this.drawOrder = this.order;     // draw position k holds point drawOrder[k]: the order, emphasised last
@@ -149,7 +152,7 @@ export class Renderer {
   }
 
   // positions: n x dims floats, any range: centred and scaled into [-1, 1]
-  setPoints(data, dims, keepView) {
+  setPoints(data, dims) {
     const n = data.length / dims, pos = new Float32Array(n * 3);
     let lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
     for (let i = 0; i < n; i++) for (let d = 0; d < dims; d++) {
@@ -167,7 +170,6 @@ export class Renderer {
     this.dims = dims;
     this.positions = pos;
     this.uploadPositions();
-    if (!keepView) this.view = { zoom: 1, cx: 0, cy: 0, yaw: 0.6, pitch: 0.4, dist: 3 };
     this.pickDirty = true;
   }
 
@@ -294,17 +296,14 @@ export class Renderer {
 
   // canvas CSS pixel of point i (for flying to it and placing the inspector)
   project(i) {
-    const m = this.mvp(), p = this.positions.subarray(i * 3, i * 3 + 3);
+    const m = this.mvp(), p = this.position(i);
     const x = m[0] * p[0] + m[4] * p[1] + m[8] * p[2] + m[12], y = m[1] * p[0] + m[5] * p[1] + m[9] * p[2] + m[13];
     const w = m[3] * p[0] + m[7] * p[1] + m[11] * p[2] + m[15], r = this.canvas.getBoundingClientRect();
     return [(x / w + 1) / 2 * r.width, (1 - y / w) / 2 * r.height];
   }
 
-  centreOn(i) {
-    if (this.dims < 3) {
-      this.view.cx = this.positions[i * 3];
-      this.view.cy = this.positions[i * 3 + 1];
-      this.view.zoom = Math.max(this.view.zoom, 4);
-    }
+  // point i's position on the map, in [-1, 1]
+  position(i) {
+    return this.positions.subarray(i * 3, i * 3 + 3);
   }
 }

@@ -9,22 +9,23 @@
 #include "core/file.h"
 #include "report/report_internal.h"
 
-static const unsigned tableau10[10] = {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f,
-                                       0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac};
-static const unsigned tableau20[20] = {0x4e79a7, 0xa0cbe8, 0xf28e2b, 0xffbe7d, 0x59a14f, 0x8cd17d, 0xb6992d,
-                                       0xf1ce63, 0x499894, 0x86bcb6, 0xe15759, 0xff9d9a, 0x79706e, 0xbab0ac,
-                                       0xd37295, 0xfabfd2, 0xb07aa1, 0xd4a6c8, 0x9d7660, 0xd7b5a6};
+/* The class colours are the viewer's: web/palette.js, turned into this header by CMake. */
+#include "ev_palette.h"
+
+_Static_assert(sizeof EV_PALETTE_TABLEAU10 / sizeof *EV_PALETTE_TABLEAU10 == 10, "Tableau 10 has 10 colours");
+_Static_assert(sizeof EV_PALETTE_TABLEAU20 / sizeof *EV_PALETTE_TABLEAU20 == 20, "Tableau 20 has 20 colours");
 
 void ev__class_colour(int c, int n_classes, double rgb[3]) {
   unsigned v;
   if (c < 0) {
-    v = 0x9a9a9a;
+    v = EV_PALETTE_NO_CLASS;
   } else if (n_classes <= 10) {
-    v = tableau10[c];
+    v = EV_PALETTE_TABLEAU10[c];
   } else if (n_classes <= 20) {
-    v = tableau20[c];
+    v = EV_PALETTE_TABLEAU20[c];
   } else { /* golden-angle hues at two lightness levels */
-    double hue = fmod(c * 137.508, 360.0) / 60.0, l = c % 2 ? 0.42 : 0.58, s = 0.65;
+    double hue = fmod(c * EV_PALETTE_GOLDEN_ANGLE_DEGREES, 360.0) / 60.0, s = EV_PALETTE_HUE_SATURATION;
+    double l = c % 2 ? EV_PALETTE_LIGHTNESS_ODD : EV_PALETTE_LIGHTNESS_EVEN;
     double ch = (1 - fabs(2 * l - 1)) * s, x = ch * (1 - fabs(fmod(hue, 2.0) - 1)), m = l - ch / 2;
     double r = 0, g = 0, b = 0;
     int sector = (int)hue;

@@ -8,7 +8,8 @@
 #include "core/internal.h"
 #include "embview/report.h"
 
-/* Class colours: Tableau's 10 (or 20) for few classes, golden-angle hues beyond. */
+/* Class colours: Tableau's 10 (or 20) for few classes, golden-angle hues beyond
+ * (web/palette.js, the viewer's, is their one source). */
 void ev__class_colour(int c, int n_classes, double rgb[3]);
 
 /* The scatter plot with its legend on a w x h surface. */
