@@ -27,10 +27,6 @@ typedef struct analysis {
 
 void analysis_opts_default(analysis_opts *o);
 
-/* A library error of the compute stage as an exit status (usage for bad
- * parameters, input for mismatched or non-finite data, else failure). */
-int analysis_fail_ev(const ev_error *err, int rc);
-
 /* --embedding: a map of ds's points (N rows); prints notes; exit status. */
 int analysis_load_map(const char *path, const cli_common *c, const ev_dataset *ds, ev_dataset **map);
 

@@ -5,12 +5,6 @@
 
 #include "cli/analysis.h"
 
-int analysis_fail_ev(const ev_error *err, int rc) {
-  return cli_fail_ev(err, rc == EV_EINVAL                                 ? EXIT_USAGE
-                          : rc == EV_EMISMATCH || rc == EV_ENONFINITE ? EXIT_INPUT
-                                                                          : EXIT_FAIL);
-}
-
 int analysis_load_map(const char *path, const cli_common *c, const ev_dataset *ds, ev_dataset **map) {
   ev_notes notes = {0};
   ev_error err = {0};
@@ -34,7 +28,7 @@ int analysis_make_map(ev_map_method method, const ev_matrix *x, uint64_t seed, i
   ev_map_info info;
   ev_error err = {0};
   int rc = ev_map_compute(x, NULL, &p, y, &info, &err);
-  if (rc) return analysis_fail_ev(&err, rc);
+  if (rc) return cli_fail_compute(&err, rc);
   if (method == EV_MAP_UMAP)
     snprintf(about, about_len, "UMAP, %d neighbours, min_dist %g, %d epochs, seed %llu", p.umap.n_neighbors,
              p.umap.min_dist, info.n_iterations, (unsigned long long)seed);
@@ -77,7 +71,7 @@ int analysis_graph(const ev_dataset *ds, const analysis_opts *o, analysis *a) {
   double t0 = cli_now();
   int rc = ev_knn_graph_build(ds->x, &kp, &a->g, &err);
   a->graph_seconds = cli_now() - t0;
-  return rc ? analysis_fail_ev(&err, rc) : EXIT_OK;
+  return rc ? cli_fail_compute(&err, rc) : EXIT_OK;
 }
 
 int analysis_compute(const ev_dataset *ds, const ev_matrix *map, const analysis_opts *o, analysis *a) {
@@ -103,7 +97,7 @@ int analysis_compute(const ev_dataset *ds, const ev_matrix *map, const analysis_
     rc = ev_suspects_compute(a->g, a->lab->codes, a->lab->n_classes, &sp, &a->suspects, &err);
   }
   a->analysis_seconds = cli_now() - t0;
-  return rc ? analysis_fail_ev(&err, rc) : EXIT_OK;
+  return rc ? cli_fail_compute(&err, rc) : EXIT_OK;
 }
 
 void analysis_free(analysis *a) {

@@ -28,6 +28,10 @@ typedef struct cli_common {
 int cli_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Library error → message and exit status for the given stage. */
 int cli_fail_ev(const ev_error *err, int stage_status);
+/* A failure of a compute stage (kNN, a map, the analyses), as its exit
+ * status: usage for bad parameters, input for mismatched or non-finite
+ * data, else failure.  The one mapping every command uses. */
+int cli_fail_compute(const ev_error *err, int rc);
 void cli_print_notes(const ev_notes *notes);
 
 /* Load the input and its metadata/labels; prints notes; returns an exit status. */

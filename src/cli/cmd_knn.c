@@ -130,7 +130,7 @@ int cmd_knn(int argc, char **argv) {
   int rc = ev_knn_graph_build(ds->x, &p, &g, &err);
   cli_progress_done();
   if (rc) {
-    status = cli_fail_ev(&err, rc == EV_ENONFINITE ? EXIT_INPUT : rc == EV_EINVAL ? EXIT_USAGE : EXIT_FAIL);
+    status = cli_fail_compute(&err, rc);
     goto done;
   }
   double t_build = cli_now() - t1;

@@ -25,6 +25,12 @@ int cli_fail_ev(const ev_error *err, int stage_status) {
   return cli_fail(status, "%s", err->msg[0] ? err->msg : ev_strerror(err->code));
 }
 
+int cli_fail_compute(const ev_error *err, int rc) {
+  return cli_fail_ev(err, rc == EV_EINVAL                                 ? EXIT_USAGE
+                          : rc == EV_EMISMATCH || rc == EV_ENONFINITE ? EXIT_INPUT
+                                                                          : EXIT_FAIL);
+}
+
 void cli_print_notes(const ev_notes *notes) {
   for (int i = 0; i < notes->n; i++) fprintf(stderr, "embview: note: %s\n", notes->msg[i]);
   if (notes->n_dropped) fprintf(stderr, "embview: note: (%d more notes)\n", notes->n_dropped);

@@ -7,10 +7,6 @@
 
 #include "cli/embed.h"
 
-static int fail_status(int rc) {
-  return rc == EV_ENONFINITE || rc == EV_EMISMATCH ? EXIT_INPUT : rc == EV_EINVAL ? EXIT_USAGE : EXIT_FAIL;
-}
-
 /* A whole file as one matrix (an initial layout, a reference). */
 static int load_matrix(const embed_job *job, const char *path, ev_matrix **out) {
   ev_dataset *ds = NULL;
@@ -83,7 +79,7 @@ static int run_transform(const embed_job *job, const ev_matrix *x, const char *n
     int rc = fn(ref_x, ref_y, x, params, y, &err);
     cli_progress_done();
     if (rc)
-      status = cli_fail_ev(&err, fail_status(rc));
+      status = cli_fail_compute(&err, rc);
     else
       printf("%s: placed %lld points into a %lld-point %lld-D map\n", name, (long long)x->n_rows,
              (long long)ref_y->n_rows, (long long)ref_y->n_cols);
@@ -184,7 +180,7 @@ int embed_run(embed_job *job, const ev_matrix *x, ev_matrix **y) {
     int rc = ev_map_compute(x, graph, &mp, y, &info, &err);
     cli_progress_done();
     if (rc) {
-      status = cli_fail_ev(&err, fail_status(rc));
+      status = cli_fail_compute(&err, rc);
     } else {
       if (method == EV_MAP_PCA) print_pca(job, x, &info);
       else if (method == EV_MAP_TSNE) print_tsne(job, x, &info);
