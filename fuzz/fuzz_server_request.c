@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "server/api.h"
-#include "server/sbuf.h"
+#include "embview/json.h"
 
 static sv_dataset dataset;
 static sv_dataset *list[1];

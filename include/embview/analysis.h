@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "embview/error.h"
+#include "embview/json.h"
 #include "embview/knn.h"
 #include "embview/matrix.h"
 #include "embview/progress.h"
@@ -173,6 +174,16 @@ typedef struct ev_map_assessment {
 int ev_map_assess(const ev_matrix *x, const ev_matrix *y, const ev_knn_graph *input_graph, const ev_labels *labels,
                   const ev_map_assess_params *params, ev_map_assessment *out, ev_error *err);
 void ev_map_assessment_clear(ev_map_assessment *a);
+
+/* ---- the analyses as one JSON document (`analyze --json`) ----
+ * {"k", "classes", "class_sizes", "confusion", "pairs": [{"a", "b", "score",
+ * "map_score" (with a map), "verdict", "examples"}], "suspects":
+ * {"estimated", "thresholds", "points": [{"index", "label", "suggested",
+ * "score"}]}, "map_quality" (when q is given): {"k", "sampled_points",
+ * "trustworthiness", "continuity", "knn_recall", "knn_accuracy"}}; numbers
+ * JSON lacks (NaN) as null.  Appended to *out (check out->failed). */
+void ev_analysis_json(ev_json *out, const ev_labels *labels, const ev_overlap *overlap, const ev_suspects *suspects,
+                      const ev_map_quality *q);
 
 #ifdef __cplusplus
 }

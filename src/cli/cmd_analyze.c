@@ -37,70 +37,6 @@ static const char *help_text =
 
 enum { OPT_LABEL_COL = 5000, OPT_EMBEDDING, OPT_TOP, OPT_SAMPLE, OPT_JSON_OUT, OPT_TSV_OUT, OPT_QUALITY_K, OPT_SAVE_MAP };
 
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; s && *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
-  }
-  fputc('"', f);
-}
-
-static void write_json(FILE *f, const ev_labels *lab, const ev_overlap *o, const ev_suspects *s,
-                       const ev_map_quality *q) {
-  fprintf(f, "{\n  \"k\": %d,\n  \"classes\": [", o->k);
-  for (int c = 0; c < lab->n_classes; c++) {
-    fputs(c ? ", " : "", f);
-    json_str(f, lab->class_names[c]);
-  }
-  fputs("],\n  \"class_sizes\": [", f);
-  for (int c = 0; c < o->n_classes; c++) fprintf(f, "%s%lld", c ? ", " : "", (long long)o->class_size[c]);
-  fputs("],\n  \"confusion\": [", f);
-  for (int a = 0; a < o->n_classes; a++) {
-    fputs(a ? ",\n    [" : "\n    [", f);
-    for (int b = 0; b < o->n_classes; b++)
-      fprintf(f, "%s%lld", b ? ", " : "", (long long)o->confusion[(size_t)a * o->n_classes + b]);
-    fputc(']', f);
-  }
-  fputs("],\n  \"pairs\": [", f);
-  for (int p = 0; p < o->n_pairs; p++) {
-    const ev_overlap_pair *pr = &o->pairs[p];
-    fputs(p ? ",\n    {" : "\n    {", f);
-    fputs("\"a\": ", f);
-    json_str(f, lab->class_names[pr->a]);
-    fputs(", \"b\": ", f);
-    json_str(f, lab->class_names[pr->b]);
-    fprintf(f, ", \"score\": %.6g", pr->score);
-    if (!isnan(pr->map_score)) fprintf(f, ", \"map_score\": %.6g", pr->map_score);
-    fputs(", \"verdict\": ", f);
-    json_str(f, pr->verdict);
-    fputs(", \"examples\": [", f);
-    for (int e = 0; e < pr->n_examples; e++) fprintf(f, "%s%d", e ? ", " : "", pr->examples[e]);
-    fputs("]}", f);
-  }
-  fputs("\n  ],\n  \"suspects\": {\"estimated\": ", f);
-  fprintf(f, "%lld, \"thresholds\": [", (long long)s->n_estimated);
-  for (int c = 0; c < s->n_classes; c++) fprintf(f, "%s%.6g", c ? ", " : "", s->threshold[c]);
-  fputs("], \"points\": [", f);
-  for (int64_t r = 0; r < s->n_flagged; r++) {
-    int32_t i = s->ranked[r];
-    fprintf(f, "%s\n    {\"index\": %d, \"label\": ", r ? "," : "", i);
-    json_str(f, lab->class_names[lab->codes[i]]);
-    fputs(", \"suggested\": ", f);
-    json_str(f, lab->class_names[s->suggested[i]]);
-    fprintf(f, ", \"score\": %.6g}", s->score[i]);
-  }
-  fputs("]}", f);
-  if (q)
-    fprintf(f,
-            ",\n  \"map_quality\": {\"k\": %d, \"sampled_points\": %lld, \"trustworthiness\": %.6f, "
-            "\"continuity\": %.6f, \"knn_recall\": %.6f, \"knn_accuracy\": %.6f}",
-            q->k, (long long)q->n_sampled, q->trustworthiness, q->continuity, q->knn_recall, q->knn_accuracy);
-  fputs("\n}\n", f);
-}
-
 static void write_tsv(FILE *f, const ev_labels *lab, const ev_suspects *s) {
   fputs("index\tlabel\tsuggested\tscore\tsuspect\n", f);
   char *flag = calloc((size_t)(s->n_points ? s->n_points : 1), 1);
@@ -201,8 +137,12 @@ int cmd_analyze(int argc, char **argv) {
   if (!status && json_path) {
     cli_out out;
     if (!(status = cli_out_open(&out, json_path, "--json"))) {
-      write_json(out.f, a.lab, a.overlap, a.suspects, a.gy ? &a.quality : NULL);
-      status = cli_out_commit(&out);
+      ev_json j = {0};
+      ev_analysis_json(&j, a.lab, a.overlap, a.suspects, a.gy ? &a.quality : NULL);
+      if (j.failed) status = cli_fail(EXIT_FAIL, "--json %s: out of memory", json_path);
+      else fwrite(j.p, 1, j.len, out.f);
+      ev_json_free(&j);
+      status = status ? status : cli_out_commit(&out);
     }
   }
   if (!status && tsv_path) {

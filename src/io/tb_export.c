@@ -24,6 +24,7 @@
 
 #include "core/file.h"
 #include "core/internal.h"
+#include "embview/json.h"
 #include "embview/tensorboard.h"
 #include "io/text_lines.h"
 
@@ -106,30 +107,27 @@ static int write_raw(const char *path, const ev_matrix *x, ev_error *err) {
   return ev__atomic_commit(&at, "export", err);
 }
 
-static void json_string(FILE *f, const char *s) {
-  fputc('"', f);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
-  }
-  fputc('"', f);
-}
-
 static int write_json_config(const char *path, const char *name, const ev_matrix *x, int meta, int sw, int sh,
                              ev_error *err) {
   ev__atomic at;
   int rc = ev__atomic_begin(&at, path, "export", err);
   if (rc) return rc;
-  FILE *f = at.fp;
-  fputs("{\n  \"embeddings\": [\n    {\n      \"tensorName\": ", f);
-  json_string(f, name);
-  fprintf(f, ",\n      \"tensorShape\": [%lld, %lld],\n      \"tensorPath\": \"tensors.bytes\"", (long long)x->n_rows,
-          (long long)x->n_cols);
-  if (meta) fputs(",\n      \"metadataPath\": \"metadata.tsv\"", f);
-  if (sw) fprintf(f, ",\n      \"sprite\": {\"imagePath\": \"sprite.png\", \"singleImageDim\": [%d, %d]}", sw, sh);
-  fputs("\n    }\n  ]\n}\n", f);
+  ev_json j = {0};
+  ev_json_printf(&j, "{\n  \"embeddings\": [\n    {\n      \"tensorName\": ");
+  ev_json_str(&j, name);
+  ev_json_printf(&j, ",\n      \"tensorShape\": [%lld, %lld],\n      \"tensorPath\": \"tensors.bytes\"",
+                 (long long)x->n_rows, (long long)x->n_cols);
+  if (meta) ev_json_printf(&j, ",\n      \"metadataPath\": \"metadata.tsv\"");
+  if (sw) ev_json_printf(&j, ",\n      \"sprite\": {\"imagePath\": \"sprite.png\", \"singleImageDim\": [%d, %d]}", sw, sh);
+  ev_json_printf(&j, "\n    }\n  ]\n}\n");
+  if (j.failed) {
+    ev_json_free(&j);
+    ev__atomic_abort(&at);
+    return ev__err(err, EV_ENOMEM, "export: %s: out of memory", path);
+  }
+  rc = fwrite(j.p, 1, j.len, at.fp) == j.len ? EV_OK : EV_EIO;
+  ev_json_free(&j);
+  if (rc) return ev__atomic_fail(&at, "export", err);
   return ev__atomic_commit(&at, "export", err);
 }
 

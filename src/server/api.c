@@ -24,14 +24,14 @@
 #include <string.h>
 
 #include "server/api.h"
-#include "server/sbuf.h"
+#include "server/error_body.h"
 
 #define MAX_K 1000
 #define MAX_ITER 10000
 
 /* ---- replies ---- */
 
-static void reply_json(sv_reply *r, sbuf *b) {
+static void reply_json(sv_reply *r, ev_json *b) {
   if (b->failed) {
     free(b->p);
     r->status = 500;
@@ -49,10 +49,10 @@ static void reply_json(sv_reply *r, sbuf *b) {
 static void reply_error(sv_reply *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void reply_error(sv_reply *r, int status, const char *fmt, ...) {
   if (r->body) return; /* the first error stands (parameters are checked one after another) */
-  sbuf b = {0};
+  ev_json b = {0};
   va_list ap;
   va_start(ap, fmt);
-  sb_error(&b, fmt, ap);
+  sv_error_body(&b, fmt, ap);
   va_end(ap);
   reply_json(r, &b);
   if (r->status == 200) r->status = status;
@@ -92,75 +92,75 @@ static double arg_double(const sv_request *q, sv_reply *r, const char *name, dou
 /* ---- routes ---- */
 
 static void route_datasets(sv_api *a, sv_reply *r) {
-  sbuf b = {0};
-  sb_put(&b, "{\"datasets\": [", 14);
+  ev_json b = {0};
+  ev_json_put(&b, "{\"datasets\": [", 14);
   for (int i = 0; i < a->n_datasets; i++) {
     const sv_dataset *d = a->datasets[i];
-    sb_printf(&b, "%s{\"id\": %d, \"name\": ", i ? ", " : "", i);
-    sb_str(&b, d->name);
-    sb_printf(&b, ", \"points\": %lld, \"dims\": %lld, \"label_column\": ", (long long)d->ds->x->n_rows,
+    ev_json_printf(&b, "%s{\"id\": %d, \"name\": ", i ? ", " : "", i);
+    ev_json_str(&b, d->name);
+    ev_json_printf(&b, ", \"points\": %lld, \"dims\": %lld, \"label_column\": ", (long long)d->ds->x->n_rows,
               (long long)d->ds->x->n_cols);
-    if (d->labels) sb_str(&b, ev_table_col_name(d->ds->meta, d->label_col));
-    else sb_put(&b, "null", 4);
-    sb_put(&b, ", \"columns\": [", 14);
+    if (d->labels) ev_json_str(&b, ev_table_col_name(d->ds->meta, d->label_col));
+    else ev_json_put(&b, "null", 4);
+    ev_json_put(&b, ", \"columns\": [", 14);
     int nc = d->ds->meta ? ev_table_n_cols(d->ds->meta) : 0;
     for (int c = 0; c < nc; c++) {
-      if (c) sb_put(&b, ", ", 2);
-      sb_str(&b, ev_table_col_name(d->ds->meta, c));
+      if (c) ev_json_put(&b, ", ", 2);
+      ev_json_str(&b, ev_table_col_name(d->ds->meta, c));
     }
-    sb_printf(&b, "], \"analysis\": %s, \"thumbnails\": %s, \"thumb_size\": [%lld, %lld]}",
+    ev_json_printf(&b, "], \"analysis\": %s, \"thumbnails\": %s, \"thumb_size\": [%lld, %lld]}",
               d->graph ? "true" : "false", d->thumbs ? "true" : "false",
               (long long)d->image_w, (long long)d->image_h);
   }
-  sb_put(&b, "]}\n", 3);
+  ev_json_put(&b, "]}\n", 3);
   reply_json(r, &b);
 }
 
 /* Columns with few distinct values travel as categories and codes; numeric
  * columns with many as numbers; the rest as strings. */
 static void route_metadata(const sv_dataset *d, sv_reply *r) {
-  sbuf b = {0};
-  sb_put(&b, "{\"columns\": [", 13);
+  ev_json b = {0};
+  ev_json_put(&b, "{\"columns\": [", 13);
   const ev_table *t = d->ds->meta;
   int nc = t ? ev_table_n_cols(t) : 0;
   int64_t n = d->ds->x->n_rows;
   for (int c = 0; c < nc; c++) {
-    if (c) sb_put(&b, ",\n", 2);
-    sb_put(&b, "{\"name\": ", 9);
-    sb_str(&b, ev_table_col_name(t, c));
+    if (c) ev_json_put(&b, ",\n", 2);
+    ev_json_put(&b, "{\"name\": ", 9);
+    ev_json_str(&b, ev_table_col_name(t, c));
     int64_t distinct = ev_table_col_n_distinct(t, c);
     int numeric = ev_table_col_is_numeric(t, c);
     ev_labels *lab = NULL;
     ev_error err = {0};
     if (distinct <= 1000 && !ev_labels_from_column(t, c, &lab, &err)) {
-      sb_put(&b, ", \"kind\": \"categorical\", \"categories\": [", 40);
+      ev_json_put(&b, ", \"kind\": \"categorical\", \"categories\": [", 40);
       for (int k = 0; k < lab->n_classes; k++) {
-        if (k) sb_put(&b, ", ", 2);
-        sb_str(&b, lab->class_names[k]);
+        if (k) ev_json_put(&b, ", ", 2);
+        ev_json_str(&b, lab->class_names[k]);
       }
-      sb_put(&b, "], \"codes\": [", 13);
-      for (int64_t i = 0; i < n; i++) sb_printf(&b, i ? ",%d" : "%d", lab->codes[i]);
-      sb_put(&b, "]}", 2);
+      ev_json_put(&b, "], \"codes\": [", 13);
+      for (int64_t i = 0; i < n; i++) ev_json_printf(&b, i ? ",%d" : "%d", lab->codes[i]);
+      ev_json_put(&b, "]}", 2);
       ev_labels_free(lab);
     } else if (numeric) {
-      sb_put(&b, ", \"kind\": \"numeric\", \"values\": [", 32);
+      ev_json_put(&b, ", \"kind\": \"numeric\", \"values\": [", 32);
       for (int64_t i = 0; i < n; i++) {
-        if (i) sb_put(&b, ",", 1);
-        sb_num(&b, ev_table_cell_number(t, i, c));
+        if (i) ev_json_put(&b, ",", 1);
+        ev_json_num(&b, ev_table_cell_number(t, i, c));
       }
-      sb_put(&b, "]}", 2);
+      ev_json_put(&b, "]}", 2);
     } else {
-      sb_put(&b, ", \"kind\": \"text\", \"values\": [", 29);
+      ev_json_put(&b, ", \"kind\": \"text\", \"values\": [", 29);
       for (int64_t i = 0; i < n; i++) {
-        if (i) sb_put(&b, ",", 1);
+        if (i) ev_json_put(&b, ",", 1);
         const char *v = ev_table_cell(t, i, c);
-        if (v) sb_str(&b, v);
-        else sb_put(&b, "null", 4);
+        if (v) ev_json_str(&b, v);
+        else ev_json_put(&b, "null", 4);
       }
-      sb_put(&b, "]}", 2);
+      ev_json_put(&b, "]}", 2);
     }
   }
-  sb_put(&b, "]}\n", 3);
+  ev_json_put(&b, "]}\n", 3);
   reply_json(r, &b);
 }
 
@@ -188,8 +188,8 @@ static void route_neighbors(const sv_dataset *d, const sv_request *q, sv_reply *
     reply_error(r, 500, "neighbours: %s", err.msg);
     return;
   }
-  sbuf b = {0};
-  sb_printf(&b, "{\"point\": %ld, \"k\": %ld, \"metric\": \"%s\", \"neighbors\": [", i, k,
+  ev_json b = {0};
+  ev_json_printf(&b, "{\"point\": %ld, \"k\": %ld, \"metric\": \"%s\", \"neighbors\": [", i, k,
             metric == EV_METRIC_COSINE ? "cosine" : "euclidean");
   int c_n = d->labels ? d->labels->n_classes : 0;
   int64_t *counts = c_n ? calloc((size_t)c_n, sizeof *counts) : NULL;
@@ -197,22 +197,22 @@ static void route_neighbors(const sv_dataset *d, const sv_request *q, sv_reply *
   for (int t = 0; t < k; t++) {
     int32_t j = idx[t];
     if (j < 0) break;
-    sb_printf(&b, "%s{\"i\": %d, \"d\": ", written ? ", " : "", j);
-    sb_num(&b, dist[t]);
-    sb_put(&b, "}", 1);
+    ev_json_printf(&b, "%s{\"i\": %d, \"d\": ", written ? ", " : "", j);
+    ev_json_num(&b, dist[t]);
+    ev_json_put(&b, "}", 1);
     if (counts && d->labels->codes[j] >= 0) counts[d->labels->codes[j]]++;
     written++;
   }
-  sb_put(&b, "], \"label_counts\": {", 20);
+  ev_json_put(&b, "], \"label_counts\": {", 20);
   int first = 1;
   for (int c = 0; counts && c < c_n; c++)
     if (counts[c]) {
-      sb_put(&b, first ? "" : ", ", first ? 0 : 2);
-      sb_str(&b, d->labels->class_names[c]);
-      sb_printf(&b, ": %lld", (long long)counts[c]);
+      ev_json_put(&b, first ? "" : ", ", first ? 0 : 2);
+      ev_json_str(&b, d->labels->class_names[c]);
+      ev_json_printf(&b, ": %lld", (long long)counts[c]);
       first = 0;
     }
-  sb_put(&b, "}}\n", 3);
+  ev_json_put(&b, "}}\n", 3);
   free(counts);
   reply_json(r, &b);
 }
@@ -246,29 +246,29 @@ static void route_thumb(const sv_dataset *d, const sv_request *q, sv_reply *r) {
  * score on the map and the verdict, and also the pairs that overlap only on
  * the map (artefacts of the projection), however low their input score (up
  * to 200 pairs in all) */
-static void pairs_json(sbuf *b, const ev_labels *lab, const ev_overlap *o, int with_map) {
-  sb_put(b, "\"pairs\": [", 10);
+static void pairs_json(ev_json *b, const ev_labels *lab, const ev_overlap *o, int with_map) {
+  ev_json_put(b, "\"pairs\": [", 10);
   int shown = 0;
   for (int p = 0; p < o->n_pairs; p++) {
     const ev_overlap_pair *pr = &o->pairs[p];
     int artefact = with_map && !strcmp(pr->verdict, "map artefact");
     if (p >= 100 && !(artefact && shown < 200)) continue;
-    sb_put(b, shown ? ",\n  {\"a\": " : "\n  {\"a\": ", shown ? 10 : 9);
+    ev_json_put(b, shown ? ",\n  {\"a\": " : "\n  {\"a\": ", shown ? 10 : 9);
     shown++;
-    sb_str(b, lab->class_names[pr->a]);
-    sb_put(b, ", \"b\": ", 7);
-    sb_str(b, lab->class_names[pr->b]);
-    sb_printf(b, ", \"score\": %.6g, ", isfinite(pr->score) ? pr->score : 0.0);
+    ev_json_str(b, lab->class_names[pr->a]);
+    ev_json_put(b, ", \"b\": ", 7);
+    ev_json_str(b, lab->class_names[pr->b]);
+    ev_json_printf(b, ", \"score\": %.6g, ", isfinite(pr->score) ? pr->score : 0.0);
     if (with_map) {
-      sb_printf(b, "\"map_score\": %.6g, \"verdict\": ", isfinite(pr->map_score) ? pr->map_score : 0.0);
-      sb_str(b, pr->verdict);
-      sb_put(b, ", ", 2);
+      ev_json_printf(b, "\"map_score\": %.6g, \"verdict\": ", isfinite(pr->map_score) ? pr->map_score : 0.0);
+      ev_json_str(b, pr->verdict);
+      ev_json_put(b, ", ", 2);
     }
-    sb_put(b, "\"examples\": [", 13);
-    for (int e = 0; e < pr->n_examples; e++) sb_printf(b, e ? ", %d" : "%d", pr->examples[e]);
-    sb_put(b, "]}", 2);
+    ev_json_put(b, "\"examples\": [", 13);
+    for (int e = 0; e < pr->n_examples; e++) ev_json_printf(b, e ? ", %d" : "%d", pr->examples[e]);
+    ev_json_put(b, "]}", 2);
   }
-  sb_put(b, "]", 1);
+  ev_json_put(b, "]", 1);
 }
 
 static void route_analysis(const sv_dataset *d, sv_reply *r) {
@@ -280,21 +280,21 @@ static void route_analysis(const sv_dataset *d, sv_reply *r) {
   const ev_labels *lab = d->labels;
   const ev_overlap *o = d->overlap;
   const ev_suspects *s = d->suspects;
-  sbuf b = {0};
-  sb_put(&b, "{\"label_column\": ", 17);
-  sb_str(&b, ev_table_col_name(d->ds->meta, d->label_col));
-  sb_printf(&b, ", \"k\": %d, ", o->k);
+  ev_json b = {0};
+  ev_json_put(&b, "{\"label_column\": ", 17);
+  ev_json_str(&b, ev_table_col_name(d->ds->meta, d->label_col));
+  ev_json_printf(&b, ", \"k\": %d, ", o->k);
   pairs_json(&b, lab, o, 0);
-  sb_printf(&b, ",\n\"suspects\": {\"flagged\": %lld, \"points\": [", (long long)s->n_flagged);
+  ev_json_printf(&b, ",\n\"suspects\": {\"flagged\": %lld, \"points\": [", (long long)s->n_flagged);
   for (int64_t t = 0; t < s->n_flagged && t < 1000; t++) {
     int32_t i = s->ranked[t];
-    sb_printf(&b, "%s\n  {\"i\": %d, \"label\": ", t ? "," : "", i);
-    sb_str(&b, lab->class_names[lab->codes[i]]);
-    sb_put(&b, ", \"suggested\": ", 15);
-    sb_str(&b, lab->class_names[s->suggested[i]]);
-    sb_printf(&b, ", \"score\": %.4f}", s->score[i]);
+    ev_json_printf(&b, "%s\n  {\"i\": %d, \"label\": ", t ? "," : "", i);
+    ev_json_str(&b, lab->class_names[lab->codes[i]]);
+    ev_json_put(&b, ", \"suggested\": ", 15);
+    ev_json_str(&b, lab->class_names[s->suggested[i]]);
+    ev_json_printf(&b, ", \"score\": %.4f}", s->score[i]);
   }
-  sb_put(&b, "]}}\n", 4);
+  ev_json_put(&b, "]}}\n", 4);
   reply_json(r, &b);
 }
 
@@ -376,20 +376,20 @@ static void route_submit(sv_api *a, int id, sv_dataset *d, const sv_request *q, 
     reply_error(r, status, "%s", msg);
     return;
   }
-  sbuf b = {0};
-  sb_printf(&b, "{\"job\": %d}\n", job);
+  ev_json b = {0};
+  ev_json_printf(&b, "{\"job\": %d}\n", job);
   reply_json(r, &b);
 }
 
 static void route_job(sv_api *a, int job, const char *rest, const sv_request *q, sv_reply *r) {
   if (!*rest && !q->post) {
-    sbuf b = {0};
+    ev_json b = {0};
     if (sv_jobs_status_json(a->jobs, job, &b)) {
-      sb_free(&b);
+      ev_json_free(&b);
       reply_error(r, 404, "no job %d", job);
       return;
     }
-    sb_put(&b, "\n", 1);
+    ev_json_put(&b, "\n", 1);
     reply_json(r, &b);
   } else if (!strcmp(rest, "/events") && !q->post) {
     sv_job *b = sv_jobs_get(a->jobs, job);
@@ -424,19 +424,19 @@ static void route_job(sv_api *a, int job, const char *rest, const sv_request *q,
       reply_error(r, 404, !b ? "no job %d" : "job %d: no overlap on its map (running, or no labels and analysis)", job);
       return;
     }
-    sbuf out = {0};
-    sb_printf(&out, "{\"job\": %d, \"k\": %d, ", job, o->k);
+    ev_json out = {0};
+    ev_json_printf(&out, "{\"job\": %d, \"k\": %d, ", job, o->k);
     pairs_json(&out, a->datasets[sv_job_dataset(b)]->labels, o, 1);
     sv_jobs_put(a->jobs, b);
-    sb_put(&out, "}\n", 2);
+    ev_json_put(&out, "}\n", 2);
     reply_json(r, &out);
   } else if (!strcmp(rest, "/cancel") && q->post) {
     if (sv_jobs_cancel(a->jobs, job)) {
       reply_error(r, 404, "no job %d", job);
       return;
     }
-    sbuf b = {0};
-    sb_printf(&b, "{\"job\": %d, \"cancelled\": true}\n", job);
+    ev_json b = {0};
+    ev_json_printf(&b, "{\"job\": %d, \"cancelled\": true}\n", job);
     reply_json(r, &b);
   } else {
     reply_error(r, q->post ? 405 : 404, "no such route: %s %s", q->post ? "POST" : "GET", q->url);

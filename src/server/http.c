@@ -27,7 +27,7 @@
 #include <sys/resource.h>
 
 #include "server/api.h"
-#include "server/sbuf.h"
+#include "server/error_body.h"
 
 #define MAX_BODY 4096          /* the API takes its parameters in the query string */
 #define POOL_THREADS 4u
@@ -80,13 +80,13 @@ static enum MHD_Result send_bytes(struct MHD_Connection *c, unsigned status, con
 static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *fmt, ...) {
-  sbuf b = {0};
+  ev_json b = {0};
   va_list ap;
   va_start(ap, fmt);
-  sb_error(&b, fmt, ap);
+  sv_error_body(&b, fmt, ap);
   va_end(ap);
   enum MHD_Result ret = b.failed ? MHD_NO : send_bytes(c, status, "application/json", b.p, b.len, 1, NULL);
-  sb_free(&b);
+  ev_json_free(&b);
   return ret;
 }
 
@@ -102,7 +102,7 @@ typedef struct stream {
   unsigned tick;
   int last;
   sv_waiter waiter;
-  sbuf out;
+  ev_json out;
   size_t off;
 } stream;
 
@@ -113,19 +113,19 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
   stream *st = cls;
   (void)pos;
   if (st->off == st->out.len) {
-    sbuf status = {0};
+    ev_json status = {0};
     int first = st->tick == 0;
     int rc = sv_jobs_next_event(st->s->api.jobs, st->job, &st->tick, &st->last, &status, &st->waiter);
     if (rc != SV_EVENT_READY || status.failed) {
-      sb_free(&status);
+      ev_json_free(&status);
       return rc == SV_EVENT_NONE ? 0 : MHD_CONTENT_READER_END_OF_STREAM; /* 0: parked until the next change */
     }
     st->out.len = st->off = 0;
-    if (first) sb_put(&st->out, "retry: 2000\n", 12); /* an ended (expired) stream reconnects in 2 s */
-    sb_printf(&st->out, "id: %u\ndata: ", st->tick);
-    sb_put(&st->out, status.p, status.len);
-    sb_put(&st->out, "\n\n", 2);
-    sb_free(&status);
+    if (first) ev_json_put(&st->out, "retry: 2000\n", 12); /* an ended (expired) stream reconnects in 2 s */
+    ev_json_printf(&st->out, "id: %u\ndata: ", st->tick);
+    ev_json_put(&st->out, status.p, status.len);
+    ev_json_put(&st->out, "\n\n", 2);
+    ev_json_free(&status);
     if (st->out.failed) return MHD_CONTENT_READER_END_WITH_ERROR;
   }
   size_t n = st->out.len - st->off < max ? st->out.len - st->off : max;
@@ -137,7 +137,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
 static void stream_free(void *cls) {
   stream *st = cls;
   __atomic_fetch_sub(&st->s->n_streams, 1, __ATOMIC_RELAXED);
-  sb_free(&st->out);
+  ev_json_free(&st->out);
   free(st);
 }
 

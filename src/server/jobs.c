@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "server/jobs_internal.h"
-#include "server/sbuf.h"
+#include "embview/json.h"
 
 #define MAX_RUNNERS 8
 
@@ -298,49 +298,49 @@ static int queue_position(const sv_jobs *j, const sv_job *b) {
 }
 
 /* The status as JSON; called with b->mu held. */
-static void status_json(const sv_job *b, int ahead, sbuf *o) {
+static void status_json(const sv_job *b, int ahead, ev_json *o) {
   static const char *names[] = {"queued", "running", "done", "failed", "cancelled"};
   double secs = b->state == JOB_QUEUED    ? 0
                 : b->state == JOB_RUNNING ? sv_now() - b->started
                                           : b->seconds;
-  sb_printf(o, "{\"id\": %d, \"dataset\": %d, \"method\": ", b->id, b->spec.dataset);
-  sb_str(o, b->spec.method);
-  sb_printf(o, ", \"dims\": %d, \"state\": \"%s\", ", b->spec.dims, names[b->state]);
-  if (b->state == JOB_QUEUED) sb_printf(o, "\"ahead\": %d, ", ahead);
-  sb_put(o, "\"stage\": ", 9);
-  sb_str(o, b->stage);
-  sb_printf(o, ", \"fraction\": %.4f, \"iteration\": %d, \"iterations\": %d, \"kl\": ",
+  ev_json_printf(o, "{\"id\": %d, \"dataset\": %d, \"method\": ", b->id, b->spec.dataset);
+  ev_json_str(o, b->spec.method);
+  ev_json_printf(o, ", \"dims\": %d, \"state\": \"%s\", ", b->spec.dims, names[b->state]);
+  if (b->state == JOB_QUEUED) ev_json_printf(o, "\"ahead\": %d, ", ahead);
+  ev_json_put(o, "\"stage\": ", 9);
+  ev_json_str(o, b->stage);
+  ev_json_printf(o, ", \"fraction\": %.4f, \"iteration\": %d, \"iterations\": %d, \"kl\": ",
             b->fraction < 0 ? -1.0 : b->fraction, b->iteration, b->total_iterations);
-  sb_num(o, b->kl);
-  sb_printf(o, ", \"version\": %d, \"seconds\": %.2f, \"variance\": ", b->version, secs);
+  ev_json_num(o, b->kl);
+  ev_json_printf(o, ", \"version\": %d, \"seconds\": %.2f, \"variance\": ", b->version, secs);
   if (!strcmp(b->spec.method, "pca") && b->state == JOB_DONE) {
-    sb_put(o, "[", 1);
+    ev_json_put(o, "[", 1);
     for (int a = 0; a < b->spec.dims; a++) {
-      if (a) sb_put(o, ", ", 2);
-      sb_num(o, b->variance[a]);
+      if (a) ev_json_put(o, ", ", 2);
+      ev_json_num(o, b->variance[a]);
     }
-    sb_put(o, "]", 1);
+    ev_json_put(o, "]", 1);
   } else {
-    sb_put(o, "null", 4);
+    ev_json_put(o, "null", 4);
   }
-  sb_put(o, ", \"quality\": ", 13);
+  ev_json_put(o, ", \"quality\": ", 13);
   if (b->has_quality) { /* NaN (no labels) as null: JSON has no NaN */
     const ev_map_quality *q = &b->quality;
-    sb_printf(o, "{\"k\": %d, \"sampled_points\": %lld, \"trustworthiness\": ", q->k, (long long)q->n_sampled);
-    sb_num(o, q->trustworthiness);
-    sb_put(o, ", \"continuity\": ", 16);
-    sb_num(o, q->continuity);
-    sb_put(o, ", \"knn_recall\": ", 16);
-    sb_num(o, q->knn_recall);
-    sb_put(o, ", \"knn_accuracy\": ", 18);
-    sb_num(o, q->knn_accuracy);
-    sb_put(o, "}", 1);
+    ev_json_printf(o, "{\"k\": %d, \"sampled_points\": %lld, \"trustworthiness\": ", q->k, (long long)q->n_sampled);
+    ev_json_num(o, q->trustworthiness);
+    ev_json_put(o, ", \"continuity\": ", 16);
+    ev_json_num(o, q->continuity);
+    ev_json_put(o, ", \"knn_recall\": ", 16);
+    ev_json_num(o, q->knn_recall);
+    ev_json_put(o, ", \"knn_accuracy\": ", 18);
+    ev_json_num(o, q->knn_accuracy);
+    ev_json_put(o, "}", 1);
   } else {
-    sb_put(o, "null", 4);
+    ev_json_put(o, "null", 4);
   }
-  sb_printf(o, ", \"overlap\": %s, \"error\": ", b->map_overlap ? "true" : "false");
-  sb_str(o, b->error[0] ? b->error : NULL);
-  sb_put(o, "}", 1);
+  ev_json_printf(o, ", \"overlap\": %s, \"error\": ", b->map_overlap ? "true" : "false");
+  ev_json_str(o, b->error[0] ? b->error : NULL);
+  ev_json_put(o, "}", 1);
 }
 
 static int ahead_of(sv_jobs *j, const sv_job *b) {
@@ -350,7 +350,7 @@ static int ahead_of(sv_jobs *j, const sv_job *b) {
   return ahead;
 }
 
-int sv_jobs_status_json(sv_jobs *j, int id, sbuf *o) {
+int sv_jobs_status_json(sv_jobs *j, int id, ev_json *o) {
   sv_job *b = sv_jobs_get(j, id);
   if (!b) return -1;
   int ahead = ahead_of(j, b);
@@ -363,7 +363,7 @@ int sv_jobs_status_json(sv_jobs *j, int id, sbuf *o) {
 
 /* ---- event streams ---- */
 
-int sv_jobs_next_event(sv_jobs *j, int id, unsigned *tick, int *last, sbuf *o, sv_waiter *w) {
+int sv_jobs_next_event(sv_jobs *j, int id, unsigned *tick, int *last, ev_json *o, sv_waiter *w) {
   if (*last || w->expired || sv_now() > w->deadline || __atomic_load_n(&j->closing, __ATOMIC_ACQUIRE))
     return SV_EVENT_END;
   sv_job *b = sv_jobs_get(j, id);

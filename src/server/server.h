@@ -92,8 +92,8 @@ typedef struct sv_job_spec {
 int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, const char *client, int *status, char *msg,
                    size_t msg_len);
 /* Status as JSON into b; 0, or -1 when there is no such job. */
-struct sbuf;
-int sv_jobs_status_json(sv_jobs *j, int id, struct sbuf *b);
+struct ev_json;
+int sv_jobs_status_json(sv_jobs *j, int id, struct ev_json *b);
 /* A copy of the job's latest coordinates (malloc'd, n x dims floats; n = 0
  * before the first publication). */
 int sv_jobs_coords(sv_jobs *j, int id, float **coords, int64_t *n, int *dims, int *version);
@@ -128,7 +128,7 @@ enum { SV_EVENT_NONE = 0, SV_EVENT_READY = 1, SV_EVENT_END = 2 };
  * ended.  SV_EVENT_NONE: nothing new; the waiter is parked and will be
  * woken once at the next change.  SV_EVENT_END: the job's last status has
  * been sent, the waiter expired, or the server is closing.  -1: no such job. */
-int sv_jobs_next_event(sv_jobs *j, int id, unsigned *tick, int *last, struct sbuf *b, sv_waiter *w);
+int sv_jobs_next_event(sv_jobs *j, int id, unsigned *tick, int *last, struct ev_json *b, sv_waiter *w);
 /* Wake every parked stream and park no more (before the HTTP side stops). */
 void sv_jobs_close_streams(sv_jobs *j);
 /* Wake the parked streams whose deadline is before `now` (they then end). */

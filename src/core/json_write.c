@@ -1,5 +1,7 @@
-/* sbuf.c — growable text and JSON values (sbuf.h). */
-#include "server/sbuf.h"
+/* json_write.c — the one JSON writer (embview/json.h). */
+#include "embview/json.h"
+
+#include "core/internal.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -7,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sb_put(sbuf *b, const char *s, size_t n) {
+void ev_json_put(ev_json *b, const char *s, size_t n) {
   if (b->failed) return;
   if (b->len + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap : 4096;
     while (cap < b->len + n + 1) cap *= 2;
-    char *q = realloc(b->p, cap);
+    char *q = ev__realloc(b->p, cap);
     if (!q) {
       b->failed = 1;
       return;
@@ -25,7 +27,7 @@ void sb_put(sbuf *b, const char *s, size_t n) {
   b->p[b->len] = 0;
 }
 
-void sb_printf(sbuf *b, const char *fmt, ...) {
+void ev_json_printf(ev_json *b, const char *fmt, ...) {
   char tmp[512];
   va_list ap;
   va_start(ap, fmt);
@@ -33,10 +35,10 @@ void sb_printf(sbuf *b, const char *fmt, ...) {
   va_end(ap);
   if (n < 0) return;
   if ((size_t)n < sizeof tmp) {
-    sb_put(b, tmp, (size_t)n);
+    ev_json_put(b, tmp, (size_t)n);
     return;
   }
-  char *big = malloc((size_t)n + 1); /* rare: a long formatted piece */
+  char *big = ev__malloc((size_t)n + 1); /* rare: a long formatted piece */
   if (!big) {
     b->failed = 1;
     return;
@@ -44,47 +46,39 @@ void sb_printf(sbuf *b, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(big, (size_t)n + 1, fmt, ap);
   va_end(ap);
-  sb_put(b, big, (size_t)n);
-  free(big);
+  ev_json_put(b, big, (size_t)n);
+  ev__free(big);
 }
 
-void sb_str(sbuf *b, const char *s) {
+void ev_json_str(ev_json *b, const char *s) {
   if (!s) {
-    sb_put(b, "null", 4);
+    ev_json_put(b, "null", 4);
     return;
   }
-  sb_put(b, "\"", 1);
+  ev_json_put(b, "\"", 1);
   const char *run = s; /* bytes copied as they are, in runs */
   for (; *s; s++) {
     unsigned char ch = (unsigned char)*s;
     if (ch != '"' && ch != '\\' && ch >= 0x20) continue;
-    sb_put(b, run, (size_t)(s - run));
+    ev_json_put(b, run, (size_t)(s - run));
     if (ch == '"' || ch == '\\') {
       char e[2] = {'\\', (char)ch};
-      sb_put(b, e, 2);
+      ev_json_put(b, e, 2);
     } else {
-      sb_printf(b, "\\u%04x", ch);
+      ev_json_printf(b, "\\u%04x", ch);
     }
     run = s + 1;
   }
-  sb_put(b, run, (size_t)(s - run));
-  sb_put(b, "\"", 1);
+  ev_json_put(b, run, (size_t)(s - run));
+  ev_json_put(b, "\"", 1);
 }
 
-void sb_num(sbuf *b, double v) {
-  if (isfinite(v)) sb_printf(b, "%.9g", v);
-  else sb_put(b, "null", 4);
+void ev_json_num(ev_json *b, double v) {
+  if (isfinite(v)) ev_json_printf(b, "%.9g", v);
+  else ev_json_put(b, "null", 4);
 }
 
-void sb_error(sbuf *b, const char *fmt, va_list ap) {
-  char msg[512];
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  sb_put(b, "{\"error\": ", 10);
-  sb_str(b, msg);
-  sb_put(b, "}\n", 2);
-}
-
-void sb_free(sbuf *b) {
-  free(b->p);
-  *b = (sbuf){0};
+void ev_json_free(ev_json *b) {
+  ev__free(b->p);
+  *b = (ev_json){0};
 }
