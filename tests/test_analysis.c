@@ -132,9 +132,9 @@ TEST(overlap_agrees_with_a_classifier) {
   ASSERT_OK(ev_knn_graph_build(y, &kp, &gy, &err), &err);
   ASSERT_OK(ev_overlap_compute(g, gy, labels, 10, 0, &o2, &err), &err);
   int n_real = 0;
-  for (int q = 0; q < 45; q++) n_real += !strcmp(o2->pairs[q].verdict, "real");
+  for (int q = 0; q < 45; q++) n_real += o2->pairs[q].verdict == EV_OVERLAP_REAL;
   fprintf(stderr, "  on the UMAP map: %d real overlaps; top pair %d-%d %s (input %.4f, map %.4f)\n", n_real,
-          o2->pairs[0].a, o2->pairs[0].b, o2->pairs[0].verdict, o2->pairs[0].score, o2->pairs[0].map_score);
+          o2->pairs[0].a, o2->pairs[0].b, ev_overlap_verdict_name(o2->pairs[0].verdict), o2->pairs[0].score, o2->pairs[0].map_score);
   ASSERT_TRUE(n_real >= 1);
   ASSERT_TRUE(o2->pairs[0].n_examples == 8);
   ev_overlap_free(o2);

@@ -61,11 +61,23 @@ ev_knn_params ev_analysis_knn_params(void);
  *   pair score       for a < b, sqrt(share[a][b] share[b][a]): how much
  *                    the two classes mix, both ways
  * Points with a negative code (no label) neither vote nor are counted. */
+/* What a pair's scores in the two spaces say (ev_overlap_compute). */
+typedef enum ev_overlap_verdict {
+  EV_OVERLAP_NONE = 0,      /* no overlap worth naming */
+  EV_OVERLAP_INPUT,         /* without a map: the pair overlaps in the input space */
+  EV_OVERLAP_REAL,          /* overlaps in the input and on the map */
+  EV_OVERLAP_MAP_ARTEFACT,  /* only on the map */
+  EV_OVERLAP_HIDDEN         /* only in the input space: the map hides it */
+} ev_overlap_verdict;
+
+/* "none", "overlap", "real", "map artefact", "hidden" */
+const char *ev_overlap_verdict_name(ev_overlap_verdict v);
+
 typedef struct ev_overlap_pair {
   int a, b;                 /* a < b */
   double score;
   double map_score;         /* the same on the map's graph; NaN without one */
-  const char *verdict;      /* "real", "map artefact", "hidden", "none" (see ev_overlap_compute) */
+  ev_overlap_verdict verdict;
   int n_examples;
   int32_t examples[8];      /* the most mixed points: highest share of the other class */
 } ev_overlap_pair;
@@ -83,11 +95,11 @@ typedef struct ev_overlap {
 
 /* g: the input space's kNN graph; map_g (optional): the map's kNN graph,
  * for each pair's map_score and verdict: a pair overlaps in a space when
- * its score is at least `threshold` (0 = default 0.005); "real" when it
- * overlaps in both, "map artefact" when only on the map with a map score at
- * least twice the input score, "hidden" when
- * only in the input space with an input score at least twice the map's,
- * else "none".  labels: N codes, n_classes > max code. */
+ * its score is at least `threshold` (0 = default 0.005); REAL when it
+ * overlaps in both, MAP_ARTEFACT when only on the map with a map score at
+ * least twice the input score, HIDDEN when only in the input space with an
+ * input score at least twice the map's, else NONE (without a map: INPUT or
+ * NONE).  labels: N codes, n_classes > max code. */
 int ev_overlap_compute(const ev_knn_graph *g, const ev_knn_graph *map_g, const int32_t *labels, int n_classes,
                        double threshold, ev_overlap **out, ev_error *err);
 void ev_overlap_free(ev_overlap *o);

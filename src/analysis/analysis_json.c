@@ -40,7 +40,7 @@ void ev_analysis_json(ev_json *b, const ev_labels *lab, const ev_overlap *o, con
       num6(b, pr->map_score);
     }
     ev_json_printf(b, ", \"verdict\": ");
-    ev_json_str(b, pr->verdict);
+    ev_json_str(b, ev_overlap_verdict_name(pr->verdict));
     ev_json_printf(b, ", \"examples\": [");
     for (int e = 0; e < pr->n_examples; e++) ev_json_printf(b, "%s%d", e ? ", " : "", pr->examples[e]);
     ev_json_printf(b, "]}");

@@ -70,6 +70,11 @@ static int by_score(const void *x, const void *y) {
   return p->a != q->a ? p->a - q->a : p->b - q->b;
 }
 
+const char *ev_overlap_verdict_name(ev_overlap_verdict v) {
+  static const char *const names[] = {"none", "overlap", "real", "map artefact", "hidden"};
+  return (int)v >= 0 && (int)v < (int)(sizeof names / sizeof names[0]) ? names[v] : "unknown";
+}
+
 int ev_overlap_compute(const ev_knn_graph *g, const ev_knn_graph *map_g, const int32_t *labels, int n_classes,
                        double threshold, ev_overlap **out, ev_error *err) {
   *out = NULL;
@@ -122,11 +127,11 @@ int ev_overlap_compute(const ev_knn_graph *g, const ev_knn_graph *map_g, const i
       q->score = pair_score(o->share, n_classes, a, b);
       q->map_score = map_g ? pair_score(map_share, n_classes, a, b) : NAN;
       int in_x = q->score >= threshold, in_y = map_g && q->map_score >= threshold;
-      q->verdict = !map_g                                  ? (in_x ? "overlap" : "none")
-                   : in_x && in_y                          ? "real"
-                   : in_y && q->map_score >= 2 * q->score  ? "map artefact"
-                   : in_x && q->score >= 2 * q->map_score  ? "hidden"
-                                                           : "none";
+      q->verdict = !map_g                                  ? (in_x ? EV_OVERLAP_INPUT : EV_OVERLAP_NONE)
+                   : in_x && in_y                          ? EV_OVERLAP_REAL
+                   : in_y && q->map_score >= 2 * q->score  ? EV_OVERLAP_MAP_ARTEFACT
+                   : in_x && q->score >= 2 * q->map_score  ? EV_OVERLAP_HIDDEN
+                                                           : EV_OVERLAP_NONE;
     }
   qsort(o->pairs, (size_t)n_pairs, sizeof *o->pairs, by_score);
   /* examples: the points of a or b with the largest share of the other

@@ -130,7 +130,7 @@ void analysis_print(const ev_dataset *ds, const analysis *a, long top) {
   for (int p = 0; p < o->n_pairs && p < top; p++) {
     const ev_overlap_pair *pr = &o->pairs[p];
     printf("  %2d. %s - %s  %.4f", p + 1, lab->class_names[pr->a], lab->class_names[pr->b], pr->score);
-    if (a->gy) printf("  map %.4f  %s", pr->map_score, pr->verdict);
+    if (a->gy) printf("  map %.4f  %s", pr->map_score, ev_overlap_verdict_name(pr->verdict));
     printf("  e.g. points");
     for (int e = 0; e < pr->n_examples && e < 4; e++) printf(" %d", pr->examples[e]);
     printf("\n");
@@ -138,8 +138,8 @@ void analysis_print(const ev_dataset *ds, const analysis *a, long top) {
   if (a->gy) {
     int n_art = 0, n_hidden = 0;
     for (int p = 0; p < o->n_pairs; p++) {
-      n_art += !strcmp(o->pairs[p].verdict, "map artefact");
-      n_hidden += !strcmp(o->pairs[p].verdict, "hidden");
+      n_art += o->pairs[p].verdict == EV_OVERLAP_MAP_ARTEFACT;
+      n_hidden += o->pairs[p].verdict == EV_OVERLAP_HIDDEN;
     }
     printf("map artefacts (close on the map only): %d; hidden overlaps (input space only): %d\n", n_art, n_hidden);
   }

@@ -118,9 +118,9 @@ static const char *image_check =
     "if(bad)document.getElementById('img-check').textContent=bad+' of '+all.length+' images failed to load';"
     "});</script>\n";
 
-static const char *verdict_class(const char *v) {
-  return !strcmp(v, "real") ? "verdict-real" : !strcmp(v, "map artefact") ? "verdict-artefact"
-                                           : !strcmp(v, "hidden")         ? "verdict-hidden"
+static const char *verdict_class(ev_overlap_verdict v) {
+  return v == EV_OVERLAP_REAL ? "verdict-real" : v == EV_OVERLAP_MAP_ARTEFACT ? "verdict-artefact"
+                                           : v == EV_OVERLAP_HIDDEN         ? "verdict-hidden"
                                                                           : "";
 }
 
@@ -151,7 +151,7 @@ static int section_pairs(doc *d, const ev_report *r, ev_error *err) {
     putf(d, "</td><td class=\"num\">%.4f</td>", pr->score);
     if (!isnan(pr->map_score)) {
       putf(d, "<td class=\"num\">%.4f</td><td class=\"%s\">", pr->map_score, verdict_class(pr->verdict));
-      put_text(d, pr->verdict);
+      put_text(d, ev_overlap_verdict_name(pr->verdict));
       put(d, "</td>");
     }
     putf(d, "<td class=\"num\">%lld / %lld</td><td>", (long long)o->confusion[(size_t)pr->a * c_n + pr->b],

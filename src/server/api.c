@@ -251,7 +251,7 @@ static void pairs_json(ev_json *b, const ev_labels *lab, const ev_overlap *o, in
   int shown = 0;
   for (int p = 0; p < o->n_pairs; p++) {
     const ev_overlap_pair *pr = &o->pairs[p];
-    int artefact = with_map && !strcmp(pr->verdict, "map artefact");
+    int artefact = with_map && pr->verdict == EV_OVERLAP_MAP_ARTEFACT;
     if (p >= 100 && !(artefact && shown < 200)) continue;
     ev_json_put(b, shown ? ",\n  {\"a\": " : "\n  {\"a\": ", shown ? 10 : 9);
     shown++;
@@ -261,7 +261,7 @@ static void pairs_json(ev_json *b, const ev_labels *lab, const ev_overlap *o, in
     ev_json_printf(b, ", \"score\": %.6g, ", isfinite(pr->score) ? pr->score : 0.0);
     if (with_map) {
       ev_json_printf(b, "\"map_score\": %.6g, \"verdict\": ", isfinite(pr->map_score) ? pr->map_score : 0.0);
-      ev_json_str(b, pr->verdict);
+      ev_json_str(b, ev_overlap_verdict_name(pr->verdict));
       ev_json_put(b, ", ", 2);
     }
     ev_json_put(b, "\"examples\": [", 13);
