@@ -213,13 +213,9 @@ TEST(maps_in_two_threads_at_once) {
   ev_matrix_free(x);
 }
 
-static int stop_at_20(void *user, int iter, double kl, const float *y, int64_t n, int dims) {
-  (void)kl;
-  (void)y;
-  (void)n;
-  (void)dims;
-  *(int *)user = iter;
-  return iter >= 20;
+static int stop_at_20(void *user, const ev_embed_frame *f) {
+  *(int *)user = f->iteration;
+  return f->iteration >= 20 || f->n_iterations != 750;
 }
 
 TEST(callback_sees_progress_and_can_stop) {
@@ -229,9 +225,7 @@ TEST(callback_sees_progress_and_can_stop) {
   ev_tsne_params p = ev_tsne_params_default();
   p.perplexity = 10;
   int last = 0;
-  p.callback = stop_at_20;
-  p.callback_user = &last;
-  p.callback_every = 10;
+  p.observer = (ev_embed_observer){stop_at_20, &last, 10};
   ev_matrix *y = NULL;
   ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_ECANCELED, &err, "canceled at iteration 20");
   ASSERT_TRUE(y == NULL);

@@ -254,14 +254,14 @@ typedef struct watch {
   int calls, last_epoch, stop_at;
 } watch;
 
-static int on_epoch(void *user, int epoch, double loss, const float *y, int64_t n, int dims) {
+static int on_epoch(void *user, const ev_embed_frame *f) {
   watch *w = user;
-  (void)loss;
   w->calls++;
-  w->last_epoch = epoch;
-  for (int64_t t = 0; t < n * dims; t++)
-    if (!isfinite(y[t])) return 1;
-  return w->stop_at && epoch >= w->stop_at;
+  w->last_epoch = f->iteration;
+  if (f->n_iterations != 100 || !isnan(f->kl)) return 1;
+  for (int64_t t = 0; t < f->n_points * f->n_dims; t++)
+    if (!isfinite(f->y[t])) return 1;
+  return w->stop_at && f->iteration >= w->stop_at;
 }
 
 TEST(callback_sees_epochs_and_can_stop) {
@@ -270,17 +270,15 @@ TEST(callback_sees_epochs_and_can_stop) {
   ASSERT_TRUE(x != NULL);
   ev_umap_params p = ev_umap_params_default();
   p.n_epochs = 100;
-  p.callback = on_epoch;
   watch w = {0, 0, 0};
-  p.callback_user = &w;
-  p.callback_every = 10;
+  p.observer = (ev_embed_observer){on_epoch, &w, 10};
   ev_matrix *y = NULL;
   ASSERT_OK(ev_umap_run(x, NULL, &p, &y, NULL, &err), &err);
   ASSERT_EQ(w.calls, 10);
   ASSERT_EQ(w.last_epoch, 100);
   ev_matrix_free(y);
   watch w2 = {0, 0, 30};
-  p.callback_user = &w2;
+  p.observer.user = &w2;
   ASSERT_ERR(ev_umap_run(x, NULL, &p, &y, NULL, &err), EV_ECANCELED, &err, "epoch 30");
   ASSERT_TRUE(y == NULL);
   ev_matrix_free(x);

@@ -52,24 +52,6 @@ const char *ev_map_method_name(ev_map_method m);   /* "pca", "tsne", "umap" */
 const char *ev_map_method_title(ev_map_method m);  /* "PCA", "t-SNE", "UMAP" (for people) */
 int ev_map_method_parse(const char *name);         /* a name above; -1 unknown */
 
-/* What an observer sees while a t-SNE or UMAP map is optimised. */
-typedef struct ev_map_frame {
-  int iteration;     /* iterations (UMAP: epochs) done, 1-based */
-  int n_iterations;  /* in all: the resolved total (UMAP's epochs chosen from N when not given) */
-  double kl;         /* t-SNE's KL divergence when computed at this iteration, else NaN */
-  const float *y;    /* the current coordinates, n_points x n_dims, valid during the call */
-  int64_t n_points;
-  int n_dims;
-} ev_map_frame;
-
-/* Called from one thread every `every` iterations and at the end; nonzero
- * stops the run (EV_ECANCELED). */
-typedef struct ev_map_observer {
-  int (*fn)(void *user, const ev_map_frame *frame);  /* NULL: none */
-  void *user;
-  int every;                                         /* 0 = 10 */
-} ev_map_observer;
-
 typedef struct ev_map_params {
   ev_map_method method;
   int n_dims;                   /* default 2 (t-SNE: 2 or 3) */
@@ -80,10 +62,10 @@ typedef struct ev_map_params {
   ev_tsne_params tsne;          /* t-SNE's own parameters (perplexity, iterations, ...) */
   ev_umap_params umap;          /* UMAP's own parameters (n_neighbors, min_dist, epochs, ...) */
   ev_progress progress;         /* optional: stages and cancellation */
-  ev_map_observer observer;     /* optional: the coordinates as they move */
+  ev_embed_observer observer;   /* optional: the coordinates as they move (progress.h) */
 } ev_map_params;
 /* In tsne and umap, the fields the recipe owns are overwritten by
- * ev_map_compute: n_dims, seed, n_threads, progress, callbacks and the
+ * ev_map_compute: n_dims, seed, n_threads, progress, observer and the
  * graph's seed and PCA pre-step (knn.seed, knn.pca_dims).  The graph's
  * method and metric (knn.method, knn.metric) stay the caller's. */
 

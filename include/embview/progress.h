@@ -23,13 +23,24 @@ typedef struct ev_progress {
   void *user;         /* passed back to fn */
 } ev_progress;
 
-/* Embedding runs (t-SNE, UMAP) also report their coordinates: called from
- * one thread every `callback_every` iterations (UMAP: epochs) and at the end
- * with the iteration (1-based), the current loss (t-SNE's KL divergence; NaN
- * when not computed at this iteration, always for UMAP), and a read-only view of the coordinates (n x dims, row-major),
- * valid during the call only.  Nonzero return stops the run (EV_ECANCELED). */
-typedef int (*ev_embed_callback)(void *user, int iter, double kl, const float *y, int64_t n,
-                                 int dims);
+/* Embedding runs (t-SNE, UMAP, a map by ev_map_compute) also show their
+ * coordinates as they move: the observer is called from one thread every
+ * `every` iterations (UMAP: epochs) and at the end, with a frame valid
+ * during the call only.  Nonzero return stops the run (EV_ECANCELED). */
+typedef struct ev_embed_frame {
+  int iteration;     /* iterations (UMAP: epochs) done, 1-based */
+  int n_iterations;  /* in all: the resolved total (UMAP's epochs chosen from N when not given) */
+  double kl;         /* t-SNE's KL divergence when computed at this iteration, else NaN (always for UMAP) */
+  const float *y;    /* the current coordinates, n_points x n_dims, row-major */
+  int64_t n_points;
+  int n_dims;
+} ev_embed_frame;
+
+typedef struct ev_embed_observer {
+  int (*fn)(void *user, const ev_embed_frame *frame);  /* NULL: none */
+  void *user;
+  int every;                                           /* 0 = the method's default (t-SNE 10, UMAP 5) */
+} ev_embed_observer;
 
 /* A monotonic clock in seconds (for the timings runs report). */
 double ev_seconds(void);

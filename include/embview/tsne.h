@@ -86,9 +86,7 @@ typedef struct ev_tsne_params {
   int n_threads;               /* 0 = OpenMP default */
   int kl_every;                /* compute the KL divergence every this many iterations (50) */
   ev_knn_params knn;           /* used when no graph is given; k is set from the perplexity */
-  ev_embed_callback callback;  /* optional */
-  void *callback_user;
-  int callback_every;          /* default 10 */
+  ev_embed_observer observer;  /* optional: the coordinates every observer.every iterations (0 = 10) */
   ev_progress progress;        /* optional: stage progress (kNN, affinities, optimisation) */
 } ev_tsne_params;
 
@@ -106,7 +104,7 @@ typedef struct ev_tsne_info {
  * kNN graph of x with at least min(N - 1, 3 x perplexity) neighbours (extra
  * ones are ignored).  *y_out is a new N x n_dims matrix; info may be NULL.
  * Errors: EV_EINVAL for bad parameters (perplexity too large for N names
- * both), EV_ENONFINITE for NaN input, EV_ECANCELED from the callback. */
+ * both), EV_ENONFINITE for NaN input, EV_ECANCELED from the observer or progress. */
 int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_params *params,
                 ev_matrix **y_out, ev_tsne_info *info, ev_error *err);
 

@@ -67,9 +67,7 @@ typedef struct ev_umap_params {
   uint64_t seed;
   int n_threads;              /* 0 = OpenMP default */
   ev_knn_params knn;          /* used when no graph is given; k is set from n_neighbors */
-  ev_embed_callback callback; /* optional; its loss argument is NaN */
-  void *callback_user;
-  int callback_every;         /* epochs, default 5 */
+  ev_embed_observer observer; /* optional: the coordinates every observer.every epochs (0 = 5) */
   ev_progress progress;       /* optional: stage progress and cancellation */
 } ev_umap_params;
 

@@ -45,7 +45,7 @@ typedef struct embed_watch {
   double last_kl;
 } embed_watch;
 
-static int on_frame(void *user, const ev_map_frame *f) {
+static int on_frame(void *user, const ev_embed_frame *f) {
   embed_watch *w = user;
   if (!isnan(f->kl)) w->last_kl = f->kl;
   char stage[96];
@@ -168,7 +168,7 @@ int embed_run(embed_job *job, const ev_matrix *x, ev_matrix **y) {
   mp.umap = job->up;
   mp.progress = cli_progress();
   embed_watch watch = {cli_progress(), method == EV_MAP_TSNE ? "tsne: iteration" : "umap: epoch", NAN};
-  mp.observer = (ev_map_observer){on_frame, &watch, 1};
+  mp.observer = (ev_embed_observer){on_frame, &watch, 1};
   ev_matrix *init_y = NULL;
   ev_knn_graph *graph = NULL;
   ev_map_info info;

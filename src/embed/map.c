@@ -1,6 +1,5 @@
 /* map.c — the one recipe from vectors to a map (embview/map.h): the method
- * table, the parameters the recipe owns, and the observer that sees the
- * resolved iteration count. */
+ * table and the parameters the recipe owns. */
 #include <math.h>
 #include <string.h>
 
@@ -43,18 +42,6 @@ void ev_map_info_clear(ev_map_info *info) {
   if (!info) return;
   ev_pca_free(info->pca);
   memset(info, 0, sizeof *info);
-}
-
-/* The observer behind t-SNE's and UMAP's callbacks, with the total. */
-typedef struct watch {
-  const ev_map_observer *obs;
-  int n_iterations;
-} watch;
-
-static int on_iteration(void *user, int iter, double kl, const float *y, int64_t n, int dims) {
-  const watch *w = user;
-  ev_map_frame f = {iter, w->n_iterations, kl, y, n, dims};
-  return w->obs->fn(w->obs->user, &f);
 }
 
 /* PCA: the chosen components as the axes (fitted up to the highest one). */
@@ -106,7 +93,6 @@ int ev_map_compute(const ev_matrix *x, const ev_knn_graph *graph, const ev_map_p
   if (!known(p->method)) return ev__err(err, EV_EINVAL, "map: unknown method %d (pca, tsne, umap)", (int)p->method);
   if (p->n_dims < 1) return ev__err(err, EV_EINVAL, "map: n_dims must be at least 1, got %d", p->n_dims);
   double t0 = ev_seconds();
-  int every = p->observer.every > 0 ? p->observer.every : 10;
   int rc;
   if (p->method == EV_MAP_PCA) {
     rc = pca_map(x, p, y, info, err);
@@ -117,10 +103,7 @@ int ev_map_compute(const ev_matrix *x, const ev_knn_graph *graph, const ev_map_p
     tp.knn.pca_dims = 0; /* the graph on the input as given (map.h says why) */
     tp.n_threads = p->n_threads;
     tp.progress = p->progress;
-    watch w = {&p->observer, tp.n_iter};
-    tp.callback = p->observer.fn ? on_iteration : NULL;
-    tp.callback_user = &w;
-    tp.callback_every = every;
+    tp.observer = p->observer;
     ev_tsne_info ti;
     rc = ev_tsne_run(x, graph, &tp, y, &ti, err);
     if (!rc && info) {
@@ -134,10 +117,7 @@ int ev_map_compute(const ev_matrix *x, const ev_knn_graph *graph, const ev_map_p
     up.knn.pca_dims = 0;
     up.n_threads = p->n_threads;
     up.progress = p->progress;
-    watch w = {&p->observer, ev_umap_epochs(&up, x->n_rows)};
-    up.callback = p->observer.fn ? on_iteration : NULL;
-    up.callback_user = &w;
-    up.callback_every = every;
+    up.observer = p->observer;
     ev_umap_info ui;
     rc = ev_umap_run(x, graph, &up, y, &ui, err);
     if (!rc && info) {

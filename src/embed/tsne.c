@@ -34,7 +34,6 @@ ev_tsne_params ev_tsne_params_default(void) {
   p.gradient = EV_TSNE_GRADIENT_AUTO;
   p.seed = 42;
   p.kl_every = 50;
-  p.callback_every = 10;
   p.knn = ev_knn_params_default();
   return p;
 }
@@ -216,9 +215,7 @@ typedef struct loop_cfg {
   double theta_early, theta_late; /* GRAD_BH: the opening angle in the early phase and after it */
   int kl_every;
   int n_threads;
-  ev_embed_callback callback;
-  void *callback_user;
-  int callback_every;
+  ev_embed_observer observer;
   ev_progress progress;
 } loop_cfg;
 
@@ -266,8 +263,10 @@ static int optimise(const ev_csr *p, float *y, int64_t n, int dims, const loop_c
     }
     *iters_done = it + 1;
     int last = it + 1 == cfg->n_iter;
-    if (cfg->callback && (last || (cfg->callback_every > 0 && (it + 1) % cfg->callback_every == 0))) {
-      if (cfg->callback(cfg->callback_user, it + 1, want_kl ? kl_now : NAN, y, n, dims)) {
+    int every = cfg->observer.every > 0 ? cfg->observer.every : 10;
+    if (cfg->observer.fn && (last || (it + 1) % every == 0)) {
+      ev_embed_frame f = {it + 1, cfg->n_iter, want_kl ? kl_now : NAN, y, n, dims};
+      if (cfg->observer.fn(cfg->observer.user, &f)) {
         rc = ev__err(err, EV_ECANCELED, "tsne: canceled at iteration %d", it + 1);
         goto done;
       }
@@ -369,9 +368,7 @@ int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_par
   cfg.theta_late = p.theta > 0 ? p.theta : BH_THETA_LATE;
   cfg.kl_every = p.kl_every;
   cfg.n_threads = p.n_threads;
-  cfg.callback = p.callback;
-  cfg.callback_user = p.callback_user;
-  cfg.callback_every = p.callback_every;
+  cfg.observer = p.observer;
   cfg.progress = p.progress;
   int iters = 0;
   double kl = NAN;

@@ -24,7 +24,6 @@ ev_umap_params ev_umap_params_default(void) {
   p.sgd = EV_UMAP_SGD_DETERMINISTIC;
   p.seed = 42;
   p.knn = ev_knn_params_default();
-  p.callback_every = 5;
   return p;
 }
 
@@ -166,9 +165,7 @@ int ev_umap_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_umap_par
   cfg.mode = p.sgd;
   cfg.seed = p.seed;
   cfg.n_threads = p.n_threads;
-  cfg.callback = p.callback;
-  cfg.callback_user = p.callback_user;
-  cfg.callback_every = p.callback_every;
+  cfg.observer = p.observer;
   cfg.progress = p.progress;
   cfg.stage = "umap: optimising the layout";
   rc = ev__umap_sgd(g, y->data, n, NULL, 0, &cfg, err);

@@ -28,9 +28,7 @@ typedef struct ev__umap_sgd_cfg {
   ev_umap_sgd mode;
   uint64_t seed;
   int n_threads;
-  ev_embed_callback callback;
-  void *callback_user;
-  int callback_every;
+  ev_embed_observer observer;
   ev_progress progress;
   const char *stage; /* progress stage name */
 } ev__umap_sgd_cfg;

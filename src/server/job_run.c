@@ -30,7 +30,7 @@ static void publish(sv_job *b, const float *y, int iter, double kl) {
   pthread_mutex_unlock(&b->mu);
 }
 
-static int on_frame(void *user, const ev_map_frame *f) {
+static int on_frame(void *user, const ev_embed_frame *f) {
   sv_job *b = user;
   publish(b, f->y, f->iteration, f->kl);
   return b->cancel;
@@ -130,7 +130,7 @@ void sv_job_run(sv_job *b) {
     p.umap.min_dist = b->spec.min_dist;
     p.umap.n_epochs = b->spec.iterations;
     p.progress = prog;
-    p.observer = (ev_map_observer){on_frame, b, p.method == EV_MAP_TSNE ? 10 : 5};
+    p.observer = (ev_embed_observer){on_frame, b, 0};
     b->total_iterations = p.method == EV_MAP_TSNE   ? p.tsne.n_iter
                           : p.method == EV_MAP_UMAP ? ev_umap_epochs(&p.umap, x->n_rows)
                                                     : 0;
