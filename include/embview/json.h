@@ -2,8 +2,8 @@
  * values, used by everything embview writes as JSON (the server's replies,
  * `analyze --json`, the standalone projector's config), so that strings are
  * escaped one way (RFC 8259: quote, backslash and control characters
- * escaped, other bytes as they are) and a failed allocation is remembered,
- * not ignored.
+ * escaped, well-formed UTF-8 as it is, other bytes as U+FFFD) and a failed
+ * allocation is remembered, not ignored.
  *
  *   ev_json b = {0};
  *   ev_json_put(&b, "{\"name\": ", 9);
@@ -18,6 +18,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#if defined(__GNUC__) || defined(__clang__)
+#define EV_JSON_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define EV_JSON_PRINTF(f, a)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -30,8 +36,10 @@ typedef struct ev_json {
 
 /* n bytes as they are (JSON punctuation, or text already escaped). */
 void ev_json_put(ev_json *b, const char *s, size_t n);
-void ev_json_printf(ev_json *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A JSON string (quoted and escaped); NULL writes null. */
+void ev_json_printf(ev_json *b, const char *fmt, ...) EV_JSON_PRINTF(2, 3);
+/* A JSON string (quoted and escaped); NULL writes null.  Bytes that are not
+ * well-formed UTF-8 (Latin-1 metadata, a cut sequence) become U+FFFD, so
+ * the document stays valid JSON. */
 void ev_json_str(ev_json *b, const char *s);
 /* A JSON number (%.9g: a float32 round-trips); NaN and infinities, which
  * JSON lacks, as null. */

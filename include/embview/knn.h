@@ -13,8 +13,8 @@
  *           or portable C, chosen at run time), so their distances carry no
  *           rounding at all.  Memory is O(N * k) plus one tile per thread.
  *   APPROX  NN-descent (Dong, Moses & Li 2011) started from a forest of
- *           random-projection trees, as PyNNDescent does; deterministic for a
- *           seed and thread count.
+ *           random-projection trees, as PyNNDescent does; the same seed gives
+ *           the same graph for any thread count.
  *   AUTO    EXACT when its estimated cost is small (see ev_knn_params.method),
  *           else APPROX.
  *

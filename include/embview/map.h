@@ -19,9 +19,11 @@
  * map; a graph the caller passes (`embed --knn`, a saved one) is used as
  * given.
  *
- * Determinism: PCA is thread-count independent; t-SNE and UMAP (with the
- * default deterministic SGD) give the same map for a seed and any thread
- * count; an approximate kNN graph depends on the seed and the thread count.
+ * Determinism: PCA, the kNN graph (exact, or approximate for a seed), t-SNE
+ * and UMAP (with the default deterministic SGD) give the same map for a seed
+ * and any thread count.  Across machines: the AUTO rule weighs the CPU's
+ * integer kernels (AVX-512 VNNI) when it picks an exact or an approximate
+ * graph for byte data, so two kinds of CPU may pick differently.
  */
 #ifndef EMBVIEW_MAP_H
 #define EMBVIEW_MAP_H
