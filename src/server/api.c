@@ -273,8 +273,9 @@ static void pairs_json(ev_json *b, const ev_labels *lab, const ev_overlap *o, in
 
 static void route_analysis(const sv_dataset *d, sv_reply *r) {
   if (!d->labels || !d->overlap) {
-    reply_error(r, 404, d->labels ? "no analysis: the server was started with --no-analysis"
-                                  : "no analysis: this dataset has no labels (give --labels or --metadata)");
+    reply_error(r, 404, !d->labels  ? "no analysis: this dataset has no labels (give --labels or --metadata)"
+                        : d->graph ? "no analysis: the label column has more than 1,000 classes"
+                                   : "no analysis: the server was started with --no-analysis");
     return;
   }
   const ev_labels *lab = d->labels;
@@ -316,6 +317,28 @@ static void route_submit(sv_api *a, int id, sv_dataset *d, const sv_request *q, 
   if (ok) sp.min_dist = arg_double(q, r, "min_dist", def.umap.min_dist, 0, 1, &ok);
   if (ok) sp.seed = (uint64_t)arg_long(q, r, "seed", (long)def.seed, 0, 1L << 40, &ok);
   if (!ok) return;
+  /* the defaults too must suit this dataset: a 400 now, not a failed job later */
+  if (!strcmp(m, "tsne") && 3 * sp.perplexity + 1 > (double)n) {
+    reply_error(r, 400, "parameter perplexity=%g: %lld points allow at most %g (t-SNE needs 3 x perplexity + 1)",
+                sp.perplexity, (long long)n, n > 4 ? (double)(n - 1) / 3 : 0.0);
+    return;
+  }
+  if (!strcmp(m, "umap") && sp.neighbors > n - 1) {
+    reply_error(r, 400, "parameter neighbors=%d: %lld points allow at most %lld", sp.neighbors, (long long)n,
+                (long long)(n - 1));
+    return;
+  }
+  /* what the method ignores is cleared and what it resolves is resolved, so
+   * that the same map is one job (iterations=0 and 750 are one t-SNE) */
+  if (strcmp(m, "tsne")) sp.perplexity = 0;
+  if (strcmp(m, "umap")) sp.neighbors = 0, sp.min_dist = 0;
+  if (!strcmp(m, "tsne") && !sp.iterations) sp.iterations = def.tsne.n_iter;
+  if (!strcmp(m, "umap")) {
+    ev_umap_params up = def.umap;
+    up.n_epochs = sp.iterations;
+    sp.iterations = ev_umap_epochs(&up, n);
+  }
+  if (strcmp(m, "tsne") && strcmp(m, "umap")) sp.iterations = 0;
   /* PCA: which components go on the axes, "1,2" by default */
   int max_pc = (int)(d->ds->x->n_cols < n ? d->ds->x->n_cols : n);
   if (max_pc > 100) max_pc = 100;

@@ -431,7 +431,7 @@ int sv_jobs_coords(sv_jobs *j, int id, float **coords, int64_t *n, int *dims, in
   sv_job *b = sv_jobs_get(j, id);
   if (!b) return -1;
   pthread_mutex_lock(&b->mu);
-  *n = b->coords ? b->n : 0;
+  *n = b->coords && b->version > 0 ? b->n : 0; /* nothing published yet: nothing (not zeros) */
   *dims = b->spec.dims;
   *version = b->version;
   size_t bytes = (size_t)*n * (size_t)b->spec.dims * sizeof(float);

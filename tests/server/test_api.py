@@ -365,4 +365,36 @@ for host_arg in ["127.0.0.1", "0.0.0.0"]:
         server.terminate()
         server.wait(20)
 
+# a small dataset: defaults checked against its size; one job for requests
+# that mean the same map; metadata that is not UTF-8 still gives valid JSON
+import numpy as np  # noqa: E402
+tiny = os.path.join(out, "tiny.npy")
+np.save(tiny, np.random.default_rng(3).standard_normal((40, 5)).astype(np.float32))
+tiny_meta = os.path.join(out, "tiny_meta.tsv")
+with open(tiny_meta, "wb") as f:
+    f.write(b"label\tname\n" + b"".join(b"%d\tcaf\xe9 %d\n" % (i % 2, i) for i in range(40)))  # Latin-1
+server, url = start([tiny, "--metadata", tiny_meta])
+port = int(url.split(":")[2].split("/")[0])
+try:
+    st, body = get(port, "/api/datasets/0/projections?method=tsne", "POST")
+    check(st == 400 and b"perplexity=30" in body and b"40 points" in body,
+          f"t-SNE's default perplexity on 40 points: a 400 naming it, not a failed job ({st} {body[:90]})")
+    st, body = get(port, "/api/datasets/0/projections?method=umap&neighbors=50", "POST")
+    check(st == 400 and b"neighbors" in body, f"UMAP with more neighbours than points: 400 ({st})")
+    st1, a = jget(port, "/api/datasets/0/projections?method=tsne&perplexity=5&seed=2", "POST")
+    st2, b = jget(port, "/api/datasets/0/projections?method=tsne&perplexity=5&seed=2&iterations=750&neighbors=9", "POST")
+    check(st1 == 200 and st2 == 200 and a["job"] == b["job"],
+          f"the default iterations said or not, an ignored parameter given or not: one job ({a}, {b})")
+    st, body = get(port, "/api/datasets/0/metadata")
+    try:
+        names = [c for c in json.loads(body)["columns"] if c["name"] == "name"][0]
+        shown = names.get("categories") or names.get("values")
+        ok = st == 200 and any("caf\ufffd" in v for v in shown)
+    except (ValueError, KeyError, IndexError, TypeError) as e:
+        ok, shown = False, str(e)
+    check(ok, f"Latin-1 metadata: valid JSON, the bad bytes as U+FFFD ({str(shown)[:60]})")
+finally:
+    server.terminate()
+    server.wait(20)
+
 serve_client.finish()
