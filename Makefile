@@ -8,6 +8,7 @@
 #   make bench           benchmarks beside the reference tools (slow)
 #   make fuzz            every libFuzzer harness (or FUZZ_HARNESSES) for FUZZ_SECONDS each (clang; fuzz/README.md)
 #   make fuzz-smoke      every harness for 20 s; fails on any crash, leak, timeout or OOM
+#   make fuzz-campaign   every harness until it has used FUZZ_CPU_SECONDS of CPU (1800), across runs
 
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -16,8 +17,9 @@ CMAKE_FLAGS ?=
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_HARNESSES ?=
+FUZZ_CPU_SECONDS ?= 1800
 
-.PHONY: all build demo test test-sanitize test-variants bench deps clean fuzz fuzz-smoke fuzz-build
+.PHONY: all build demo test test-sanitize test-variants bench deps clean fuzz fuzz-smoke fuzz-build fuzz-campaign
 
 all: build
 
@@ -78,6 +80,11 @@ fuzz: fuzz-build
 
 fuzz-smoke: fuzz-build
 	@fuzz/run.sh --smoke $(FUZZ_BUILD) 20 $(FUZZ_HARNESSES)
+
+# A campaign counted in CPU time (fuzz/campaign.sh): timeouts are replayed by
+# the test build's replay_* binaries under their CPU-time limit.
+fuzz-campaign: fuzz-build build
+	@REPLAY_BUILD=$(BUILD) fuzz/campaign.sh $(FUZZ_BUILD) $(FUZZ_CPU_SECONDS) $(FUZZ_HARNESSES)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-clang build-noomp $(FUZZ_BUILD)
