@@ -2,6 +2,7 @@
  * one, quality floors on MNIST-10k, determinism and degenerate inputs. */
 #include <pthread.h>
 
+#include "embed/tsne_internal.h" /* the gradients, compared here */
 #include "test.h"
 
 #define LABELS EV_SOURCE_DIR "/data/mnist10k-labels-idx1-ubyte.gz"
@@ -83,11 +84,11 @@ static void compare_gradients(int dims, double dof, double tol, int bh) {
   ASSERT_OK(ev_tsne_affinities(g, 30, 0, &P, NULL, NULL, &err), &err);
   float *ge = malloc(2000 * 3 * sizeof(float)), *gf = malloc(2000 * 3 * sizeof(float));
   double kle, klf;
-  ASSERT_OK(ev_tsne_gradient_exact(P, y->data, 2000, dims, dof, 0.0, ge, &kle, &err), &err);
+  ASSERT_OK(ev__tsne_gradient_exact(P, y->data, 2000, dims, dof, 0.0, ge, &kle, &err), &err);
   if (bh)
-    ASSERT_OK(ev_tsne_gradient_bh(P, y->data, 2000, dims, dof, 0.0, 0.5, 0, gf, &klf, &err), &err);
+    ASSERT_OK(ev__tsne_gradient_bh(P, y->data, 2000, dims, dof, 0.0, 0.5, 0, gf, &klf, &err), &err);
   else
-    ASSERT_OK(ev_tsne_gradient_fft(P, y->data, 2000, dims, dof, 0.0, 0, gf, &klf, &err), &err);
+    ASSERT_OK(ev__tsne_gradient_fft(P, y->data, 2000, dims, dof, 0.0, 0, gf, &klf, &err), &err);
   double num = 0, den = 0;
   for (int t = 0; t < 2000 * dims; t++) {
     num += (double)(gf[t] - ge[t]) * (gf[t] - ge[t]);
@@ -180,7 +181,7 @@ static void *fft_gradients_in_a_loop(void *arg) {
     double scale = 1.0 + r % 7;  /* a new grid size each call: new plans */
     for (int64_t t = 0; t < w->n * 2; t++) y[t] = (float)(w->y[t] * scale);
     double kl;
-    if (ev_tsne_gradient_fft(w->p, y, w->n, 2, 1.0, 1.0, 1, g, &kl, &err) != 0) w->failed = 1;
+    if (ev__tsne_gradient_fft(w->p, y, w->n, 2, 1.0, 1.0, 1, g, &kl, &err) != 0) w->failed = 1;
   }
   free(y);
   free(g);

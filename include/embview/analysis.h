@@ -181,8 +181,9 @@ typedef struct ev_map_assessment {
 } ev_map_assessment;
 
 /* x: the input (N x D), y: its map (N x d), input_graph: x's analysis graph
- * or NULL, labels: x's classes or NULL.  *out is zeroed first; release it
- * with ev_map_assessment_clear (also after a failure). */
+ * or NULL, labels: x's classes or NULL; params NULL: the defaults.  *out is
+ * zeroed first; release it with ev_map_assessment_clear (also after a
+ * failure). */
 int ev_map_assess(const ev_matrix *x, const ev_matrix *y, const ev_knn_graph *input_graph, const ev_labels *labels,
                   const ev_map_assess_params *params, ev_map_assessment *out, ev_error *err);
 void ev_map_assessment_clear(ev_map_assessment *a);

@@ -84,7 +84,8 @@ typedef struct ev_map_info {
 } ev_map_info;
 
 /* The map of x's rows by p.  graph: a kNN graph of x for t-SNE or UMAP, used
- * as given, or NULL to build the recipe's (above).  *y is a new N x n_dims
+ * as given, or NULL to build the recipe's (above); p NULL: the defaults
+ * (a UMAP map).  *y is a new N x n_dims
  * matrix.  info may be NULL; when given, release it with ev_map_info_clear.
  * Errors: EV_EINVAL for bad parameters (naming them), EV_ENONFINITE,
  * EV_EMISMATCH (a graph or initial layout of the wrong size), EV_ENOMEM,

@@ -120,19 +120,6 @@ int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_par
 int ev_tsne_transform(const ev_matrix *x_old, const ev_matrix *y_old, const ev_matrix *x_new,
                       const ev_tsne_params *params, ev_matrix **y_new, ev_error *err);
 
-/* KL divergence and gradient, exactly (O(N^2)), for tests: grad (N x dims)
- * receives dKL/dy without the factor 4, with P scaled by `exaggeration`. */
-int ev_tsne_gradient_exact(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
-                           double exaggeration, float *grad, double *kl, ev_error *err);
-/* The same by Barnes-Hut (theta as given). */
-int ev_tsne_gradient_bh(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
-                        double exaggeration, double theta, int n_threads, float *grad, double *kl,
-                        ev_error *err);
-/* The same by FFT interpolation. */
-int ev_tsne_gradient_fft(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
-                         double exaggeration, int n_threads, float *grad, double *kl,
-                         ev_error *err);
-
 #ifdef __cplusplus
 }
 #endif

@@ -32,6 +32,8 @@ void ev_map_assessment_clear(ev_map_assessment *a) {
 int ev_map_assess(const ev_matrix *x, const ev_matrix *y, const ev_knn_graph *input_graph, const ev_labels *labels,
                   const ev_map_assess_params *p, ev_map_assessment *out, ev_error *err) {
   memset(out, 0, sizeof *out);
+  ev_map_assess_params defaults = ev_map_assess_params_default();
+  if (!p) p = &defaults;
   int64_t n = x->n_rows;
   if (labels && labels->n != n)
     return ev__err(err, EV_EMISMATCH, "map assessment: %lld labels for %lld points", (long long)labels->n,

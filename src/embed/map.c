@@ -90,6 +90,11 @@ int ev_map_compute(const ev_matrix *x, const ev_knn_graph *graph, const ev_map_p
                    ev_map_info *info, ev_error *err) {
   *y = NULL;
   if (info) memset(info, 0, sizeof *info);
+  ev_map_params defaults;
+  if (!p) { /* NULL: the defaults, as the other runs take it */
+    defaults = ev_map_params_default(EV_MAP_UMAP);
+    p = &defaults;
+  }
   if (!known(p->method)) return ev__err(err, EV_EINVAL, "map: unknown method %d (pca, tsne, umap)", (int)p->method);
   if (p->n_dims < 1) return ev__err(err, EV_EINVAL, "map: n_dims must be at least 1, got %d", p->n_dims);
   double t0 = ev_seconds();

@@ -103,7 +103,7 @@ static int gradient_step(const ev_csr *p, const float *y, int64_t n, int dims, d
                          ev_error *err) {
   if (method == GRAD_EXACT) {
     float *gf = (float *)(void *)scratch_rep; /* n * dims doubles hold n * dims floats */
-    int rc = ev_tsne_gradient_exact(p, y, n, dims, dof, exag, gf, kl, err);
+    int rc = ev__tsne_gradient_exact(p, y, n, dims, dof, exag, gf, kl, err);
     if (rc) return rc;
     for (int64_t t = n * dims - 1; t >= 0; t--) grad[t] = gf[t];
     return EV_OK;
@@ -131,9 +131,9 @@ static int gradient_step(const ev_csr *p, const float *y, int64_t n, int dims, d
   return EV_OK;
 }
 
-int ev_tsne_gradient_fft(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
-                         double exaggeration, int n_threads, float *grad, double *kl,
-                         ev_error *err) {
+int ev__tsne_gradient_fft(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
+                          double exaggeration, int n_threads, float *grad, double *kl,
+                          ev_error *err) {
   ev__fft_grid *grid = NULL;
   double *z = ev__malloc((size_t)n * sizeof *z);
   double *rep = ev__malloc((size_t)n * (size_t)dims * sizeof *rep);
@@ -154,9 +154,9 @@ int ev_tsne_gradient_fft(const ev_csr *p, const float *y, int64_t n, int dims, d
   return rc;
 }
 
-int ev_tsne_gradient_bh(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
-                        double exaggeration, double theta, int n_threads, float *grad, double *kl,
-                        ev_error *err) {
+int ev__tsne_gradient_bh(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
+                         double exaggeration, double theta, int n_threads, float *grad, double *kl,
+                         ev_error *err) {
   double *rep = ev__malloc((size_t)n * (size_t)dims * sizeof *rep);
   double *g = ev__malloc((size_t)n * (size_t)dims * sizeof *g);
   double *klr = ev__malloc((size_t)n * sizeof *klr);

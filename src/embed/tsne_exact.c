@@ -14,8 +14,8 @@
 #include "core/parallel.h"
 #include "embview/tsne.h"
 
-int ev_tsne_gradient_exact(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
-                           double exaggeration, float *grad, double *kl, ev_error *err) {
+int ev__tsne_gradient_exact(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
+                            double exaggeration, float *grad, double *kl, ev_error *err) {
   if (dims < 1 || dims > 3) return ev__err(err, EV_EINVAL, "tsne: dims must be 1..3, got %d", dims);
   double *rep = ev__calloc((size_t)n * (size_t)dims, sizeof *rep);
   double *zrow = ev__calloc((size_t)n, sizeof *zrow);

@@ -7,6 +7,19 @@
 #include "core/internal.h"
 #include "embview/tsne.h"
 
+/* KL divergence and gradient (what the optimiser steps on, and the tests
+ * compare): grad (N x dims) receives dKL/dy without the factor 4, with P
+ * scaled by `exaggeration`.  Exactly, O(N^2): */
+int ev__tsne_gradient_exact(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
+                            double exaggeration, float *grad, double *kl, ev_error *err);
+/* The same by Barnes-Hut (theta as given). */
+int ev__tsne_gradient_bh(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
+                         double exaggeration, double theta, int n_threads, float *grad, double *kl,
+                         ev_error *err);
+/* The same by FFT interpolation. */
+int ev__tsne_gradient_fft(const ev_csr *p, const float *y, int64_t n, int dims, double dof,
+                          double exaggeration, int n_threads, float *grad, double *kl, ev_error *err);
+
 /* FFT-interpolation context: grid geometry, FFTW plans and the kernels'
  * spectra, kept between iterations (rebuilt only when the grid changes). */
 typedef struct ev__fft_grid ev__fft_grid;
