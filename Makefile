@@ -2,6 +2,7 @@
 # installs dependencies, configures and runs things in one step each.
 #
 #   make demo            build and run the MNIST-10k demo
+#   make install         headers, libraries, CMake package, pkg-config files and the CLI under PREFIX
 #   make test            build and run every test (ctest's summary comes last)
 #   make test-sanitize   the same suite under AddressSanitizer + UBSan
 #   make test-variants   clang -Werror build and a build without OpenMP, with tests
@@ -18,8 +19,9 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_HARNESSES ?=
 FUZZ_CPU_SECONDS ?= 1800
+PREFIX ?= /usr/local
 
-.PHONY: all build demo test test-sanitize test-variants bench deps clean fuzz fuzz-smoke fuzz-build fuzz-campaign
+.PHONY: all build install demo test test-sanitize test-variants bench deps clean fuzz fuzz-smoke fuzz-build fuzz-campaign
 
 all: build
 
@@ -29,6 +31,9 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DEV_WERROR=ON $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 demo: build
 	@scripts/demo.sh $(BUILD)

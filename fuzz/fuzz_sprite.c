@@ -1,20 +1,19 @@
-/* fuzz_sprite.c — sprite sheets (src/io/sprite.c): the PNG header checks
- * made before anything is decoded, then cutting the decoded sheet into
- * thumbnails in TensorBoard's order.
+/* fuzz_sprite.c — sprite sheets (src/io/sprite.c, png.c): the PNG header
+ * checks made before anything is decoded, then libpng's decode to straight
+ * RGBA and the cut into thumbnails in TensorBoard's order.
  *
  * Input: a PNG file.  The thumbnail grid follows the input: k = 1 + size % 4
  * cells a side, cells of (width / k) x (height / k) pixels as the header
  * gives them, and k * k points, or k * k + 1 (one too many) when size % 8 >=
  * 4, so both the count check and the cut are reached.  Sheets of more than
- * 2^20 pixels are cut as a single 1 x 1 point (decoding them is cairo's and
- * libpng's work, the same at any grid).
+ * 2^20 pixels are cut as a single 1 x 1 point (decoding them is libpng's
+ * work, the same at any grid).
  * Reaches: the signature and IHDR test, TensorBoard's 8192-pixel limit,
- * zero sizes, the cell-count check, cairo's decode errors, and the cut for
- * every surface format cairo returns (A8, RGB24, ARGB32 with premultiplied
- * alpha undone). */
+ * zero sizes, the cell-count check, libpng's decode errors, and the cut for
+ * every colour type and bit depth libpng turns into RGBA. */
 #include <stdlib.h>
 
-#include "embview/tensorboard.h"
+#include "embview/thumbnails.h"
 #include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

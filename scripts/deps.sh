@@ -7,7 +7,7 @@
 set -euo pipefail
 
 level=${1:-build}
-build_pkgs="gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev libfftw3-dev zlib1g-dev libcairo2-dev libmicrohttpd-dev libpcre2-dev"
+build_pkgs="gcc make cmake pkg-config libopenblas-openmp-dev liblapacke-dev libfftw3-dev zlib1g-dev libpng-dev libcairo2-dev libmicrohttpd-dev libpcre2-dev"
 test_pkgs="python3 python3-numpy python3-sklearn dataset-fashion-mnist chromium fonts-dejavu-core"
 variant_pkgs="clang libomp-dev"
 # libFuzzer ships in clang's runtime package (Debian 12: clang 14)

@@ -62,6 +62,7 @@
 
 #include "embview/error.h"
 #include "embview/matrix.h"
+#include "embview/output.h"
 #include "embview/table.h"
 
 #ifdef __cplusplus
@@ -138,20 +139,6 @@ int ev_npy_write(const char *path, const ev_matrix *m, ev_error *err);
 int ev_tsv_write(const char *path, const ev_matrix *m, ev_error *err);
 /* Header row of column names, then one row per point; missing cells empty. */
 int ev_table_write_tsv(const char *path, const ev_table *t, ev_error *err);
-
-/* A file in the caller's own format, written as the writers above write
- * theirs: into a temporary file beside `path`, renamed into place by commit.
- * Print to ev_output_stream(o) without checking each call; commit checks
- * every write, the flush, fsync, close and rename, and on failure removes
- * the temporary file, leaves any previous file at `path` as it was, and
- * returns EV_EIO with a message naming `what` (e.g. "json"; NULL: "output"),
- * the path and the system's reason.  Commit and abort free `o` (abort
- * accepts NULL).  The stream is valid until then; do not fclose it. */
-typedef struct ev_output ev_output;
-int ev_output_open(const char *path, const char *what, ev_output **out, ev_error *err);
-FILE *ev_output_stream(ev_output *o);
-int ev_output_commit(ev_output *o, ev_error *err);
-void ev_output_abort(ev_output *o);
 
 /* 1 when both paths name the same existing file (same device and inode). */
 int ev_same_file(const char *a, const char *b);

@@ -1,9 +1,12 @@
 /* embview/report.h — pictures and the one-file HTML report.
  *
  * Everything is drawn with cairo: a scatter plot of a map coloured by class
- * with its legend (PNG or SVG), the class-overlap heatmap, per-point
- * thumbnails, and a self-contained HTML report (images inlined as data URIs)
- * that puts them next to the figures of embview/analysis.h.
+ * with its legend (PNG or SVG), the class-overlap heatmap, and a
+ * self-contained HTML report (images, per-point thumbnails among them,
+ * inlined as data URIs) that puts them next to the figures of
+ * embview/analysis.h.  These functions are in the library's `report`
+ * component (libembview_report, which links cairo); thumbnails themselves
+ * are embview/thumbnails.h's.
  */
 #ifndef EMBVIEW_REPORT_H
 #define EMBVIEW_REPORT_H
@@ -14,21 +17,11 @@
 #include "embview/error.h"
 #include "embview/matrix.h"
 #include "embview/table.h"
-#include "embview/tensorboard.h"
+#include "embview/thumbnails.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Thumbnails of image-shaped vectors: the image shape the reader recorded,
- * else square single-channel rows without negative values (784 = 28 x 28,
- * from 8 x 8 to 512 x 512).
- * Grey levels span the data's range (0..255 data kept as is).  EV_EINVAL
- * when the vectors are not images. */
-int ev_thumbnails_from_images(const ev_matrix *x, ev_thumbnails **out, ev_error *err);
-
-/* Thumbnail i as PNG bytes (*png from malloc; free with free()). */
-int ev_thumbnail_png(const ev_thumbnails *t, int64_t i, unsigned char **png, size_t *len, ev_error *err);
 
 /* The map's first two columns as a scatter plot coloured by class (points
  * without a class grey), with a legend; `path` ending in .svg gives SVG,

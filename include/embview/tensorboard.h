@@ -16,6 +16,7 @@
 #include "embview/error.h"
 #include "embview/io.h"
 #include "embview/matrix.h"
+#include "embview/thumbnails.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -123,8 +124,6 @@ int ev_tb_checkpoint_state_read(const char *path, char **model_checkpoint_path, 
 
 /* ---- log directories ---- */
 
-typedef struct ev_thumbnails ev_thumbnails;
-
 /* One embedding of a log dir, its files resolved (NULL when absent). */
 typedef struct ev_tb_embedding {
   char *run;               /* "." for the log dir itself, else the sub-directory */
@@ -187,28 +186,6 @@ typedef struct ev_tb_bookmarks {
 
 int ev_tb_bookmarks_read(const char *path, ev_tb_bookmarks **out, ev_error *err);
 void ev_tb_bookmarks_free(ev_tb_bookmarks *b);
-
-/* ---- sprites ---- */
-
-/* Per-point thumbnails: n images of w x h straight (not premultiplied) RGBA. */
-struct ev_thumbnails {
-  int64_t n;
-  int w, h;
-  unsigned char *rgba;  /* n x h x w x 4 */
-};
-
-/* Cut a PNG sprite sheet into n_points thumbnails of cell_w x cell_h in
- * TensorBoard's order (point i: column i mod C, row i / C, C = width /
- * cell_w, from the top left).  Sheets over 8192 pixels a side (TensorBoard's
- * limit) are refused before decoding; a sheet with fewer cells than points is
- * EV_EMISMATCH. */
-int ev_sprite_read(const char *path, int64_t n_points, int cell_w, int cell_h, ev_thumbnails **out, ev_error *err);
-void ev_thumbnails_free(ev_thumbnails *t);
-
-/* A square sprite sheet of image-shaped vectors (x's image shape), grey
- * levels from the data's range (0..255 kept as is), empty cells transparent;
- * written atomically.  The cell size is returned. */
-int ev_sprite_write(const char *path, const ev_matrix *x, int *cell_w, int *cell_h, ev_error *err);
 
 /* ---- export ---- */
 

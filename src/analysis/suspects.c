@@ -8,7 +8,7 @@
 
 #include "core/internal.h"
 #include "core/parallel.h"
-#include "embed/embed_internal.h"
+#include "core/sparse.h"
 #include "embview/analysis.h"
 
 /* F, its update and the probabilities are N x C floats each */

@@ -9,7 +9,7 @@
 #include <zlib.h>
 
 #include "core/file.h"
-#include "embview/io.h"
+#include "embview/output.h"
 
 int ev__file_stat(const char *path, const char *who, uint64_t *size, ev_error *err) {
   struct stat st;

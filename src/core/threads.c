@@ -1,6 +1,6 @@
 /* threads.c — the process-wide default thread count. */
 #include "core/parallel.h"
-#include "embview/embview.h"
+#include "embview/threads.h"
 
 void ev_set_default_threads(int n_threads) {
 #ifdef _OPENMP

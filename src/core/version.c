@@ -1,7 +1,7 @@
 /* version.c — library version and the linear-algebra backend it runs on. */
 #include <stdio.h>
 
-#include "embview/embview.h"
+#include "embview/version.h"
 
 /* OpenBLAS reports its build configuration and threading model. */
 extern char *openblas_get_config(void);

@@ -17,7 +17,7 @@
 
 #include "core/internal.h"
 #include "core/parallel.h"
-#include "embed/embed_internal.h"
+#include "core/sparse.h"
 #include "embview/tsne.h"
 
 #define AFF_TOL 1e-5

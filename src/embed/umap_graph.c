@@ -11,7 +11,7 @@
 
 #include "core/internal.h"
 #include "core/parallel.h"
-#include "embed/embed_internal.h"
+#include "core/sparse.h"
 #include "embed/umap_internal.h"
 #include "embview/umap.h"
 

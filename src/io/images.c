@@ -36,12 +36,12 @@ int ev__image_fmt_of(const ev_matrix *x, ev__image_fmt *f) {
   return 1;
 }
 
-void ev__image_rgba(const ev_matrix *x, int64_t i, const ev__image_fmt *f, unsigned char *rgba) {
+void ev__image_rgba(const ev_matrix *x, int64_t i, const ev__image_fmt *f, unsigned char *rgba, size_t stride) {
   const float *r = ev_matrix_row(x, i);
   int c = f->c;
   for (int y = 0; y < f->h; y++)
     for (int xx = 0; xx < f->w; xx++) {
-      unsigned char *px = rgba + ((size_t)y * (size_t)f->w + (size_t)xx) * 4;
+      unsigned char *px = rgba + (size_t)y * stride + (size_t)xx * 4;
       for (int k = 0; k < 3; k++) {
         float v = r[((size_t)y * (size_t)f->w + (size_t)xx) * (size_t)c + (size_t)(c >= 3 ? k : 0)];
         float g = isfinite(v) ? (v - f->lo) * f->scale : 0.0f;

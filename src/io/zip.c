@@ -333,24 +333,6 @@ int ev__zip_member_read(const ev__zip *z, int i, const char *who, size_t skip, u
   return inflate_member(z, m, who, skip, dst, (size_t)(m->size - skip), 1, &got, err);
 }
 
-int ev__zip_member_data(ev__zip *z, int i, const char *who, const unsigned char **data,
-                        unsigned char **owned, ev_error *err) {
-  ev__zip_member *m = &z->members[i];
-  *data = NULL;
-  *owned = NULL;
-  if (m->method == 0) return ev__zip_member_read(z, i, who, 0, NULL, data, err);
-  unsigned char *dst = ev__malloc((size_t)(m->size ? m->size : 1));
-  if (!dst) return ev__err(err, EV_ENOMEM, "%s: %s: out of memory for member '%s'", who, z->path, m->name);
-  int rc = ev__zip_member_read(z, i, who, 0, dst, data, err);
-  if (rc) {
-    ev__free(dst);
-    *data = NULL;
-    return rc;
-  }
-  *owned = dst;
-  return EV_OK;
-}
-
 static void put16(unsigned char *p, uint16_t v) {
   p[0] = (unsigned char)v;
   p[1] = (unsigned char)(v >> 8);

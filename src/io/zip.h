@@ -33,10 +33,6 @@ typedef struct ev__zip {
  * requires), so a directory that names one deflated member many times (a
  * zip bomb) is refused before anything is inflated. */
 int ev__zip_open(ev__zip *z, const char *path, const char *who, ev_error *err);
-/* Uncompressed bytes of member i: borrowed from the map when stored (*owned
- * NULL), else a new heap buffer in *owned (caller frees).  CRC-32 checked. */
-int ev__zip_member_data(ev__zip *z, int i, const char *who, const unsigned char **data,
-                        unsigned char **owned, ev_error *err);
 /* The first `want` bytes of member i (fewer when it is shorter), without
  * reading the rest: stored members point into the map (*data), deflated
  * ones are inflated into buf (want bytes).  *got: how many.  No CRC check. */

@@ -4,11 +4,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/file.h"
 #include "core/parallel.h"
 #include "core/rng.h"
-#include "io/npy.h"
-#include "io/zip.h"
+#include "io/npz.h"
 #include "knn/knn_internal.h"
 
 const char *ev_metric_name(ev_metric m) {
@@ -95,65 +93,50 @@ void ev__knn_finish_units(ev_knn_graph *g) {
 
 /* ---- save / load ---- */
 
+/* A graph file is an .npz of three arrays: indices (N x k int32, -1 where
+ * a point has fewer than k neighbours), distances (N x k float32) and info
+ * (int64: format version 1, metric, exact). */
 int ev_knn_graph_save(const char *path, const ev_knn_graph *g, ev_error *err) {
-  char h_idx[256], h_dist[256], h_info[256];
   int64_t shape[2] = {g->n_points, g->k}, info_shape[1] = {3};
-  int64_t info[3] = {1, (int64_t)g->metric, (int64_t)g->exact}; /* format version, metric, exact */
-  size_t l_idx = ev__npy_header(h_idx, sizeof h_idx, "<i4", shape, 2);
-  size_t l_dist = ev__npy_header(h_dist, sizeof h_dist, "<f4", shape, 2);
-  size_t l_info = ev__npy_header(h_info, sizeof h_info, "<i8", info_shape, 1);
-  size_t cells = (size_t)g->n_points * (size_t)g->k;
-  ev__atomic a;
-  int rc = ev__atomic_begin(&a, path, "knn", err);
-  if (rc) return rc;
-  ev__zip_writer w = {0};
-  w.fp = a.fp;
-  rc = ev__zip_write_member(&w, "indices.npy", h_idx, l_idx, g->indices, cells * 4, err);
-  if (!rc) rc = ev__zip_write_member(&w, "distances.npy", h_dist, l_dist, g->distances, cells * 4, err);
-  if (!rc) rc = ev__zip_write_member(&w, "info.npy", h_info, l_info, info, sizeof info, err);
-  if (!rc) rc = ev__zip_write_end(&w, err);
-  if (rc && a.io_errno) return ev__atomic_fail(&a, "knn", err);
-  if (rc) {
-    ev__atomic_abort(&a);
-    return ev__err_prefix(err, "knn: %s", path);
-  }
-  return ev__atomic_commit(&a, "knn", err);
+  int64_t info[3] = {1, (int64_t)g->metric, (int64_t)g->exact};
+  const ev__npz_array arrays[3] = {
+      {"indices", "<i4", 2, shape, g->indices},
+      {"distances", "<f4", 2, shape, g->distances},
+      {"info", "<i8", 1, info_shape, info},
+  };
+  return ev__npz_write(path, "knn", arrays, 3, err);
 }
 
 int ev_knn_graph_load(const char *path, ev_knn_graph **out, ev_error *err) {
-  ev__zip z;
+  static const char *const names[3] = {"indices", "distances", "info"};
   *out = NULL;
-  int rc = ev__zip_open(&z, path, "knn", err);
+  ev__npz z;
+  int rc = ev__npz_open(&z, path, "knn", err);
   if (rc) return rc;
+  ev__budget b;
+  ev__budget_init(&b, 0);
   ev__ndarray arr[3];
-  unsigned char *owned[3] = {NULL, NULL, NULL};
-  const char *names[3] = {"indices.npy", "distances.npy", "info.npy"};
-  int found[3] = {0, 0, 0};
+  size_t off[3];
+  int idx[3];
   ev_knn_graph *g = NULL;
-  for (int i = 0; i < z.n_members && rc == EV_OK; i++) {
-    for (int w = 0; w < 3; w++) {
-      if (strcmp(z.members[i].name, names[w]) != 0) continue;
-      const unsigned char *data;
-      rc = ev__zip_member_data(&z, i, "knn", &data, &owned[w], err);
-      if (!rc) rc = ev__npy_parse(data, (size_t)z.members[i].size, "knn", path, &arr[w], err);
-      found[w] = rc == EV_OK;
-    }
-  }
-  if (rc) goto done;
-  if (!found[0] || !found[1] || !found[2]) {
+  for (int w = 0; w < 3; w++) idx[w] = ev__npz_find(&z, names[w]);
+  if (idx[0] < 0 || idx[1] < 0 || idx[2] < 0) {
     rc = ev__err(err, EV_EFORMAT, "knn: %s: not a kNN graph file (needs indices, distances and info arrays)", path);
     goto done;
   }
+  /* headers first: nothing is inflated before the shapes are known to fit */
+  for (int w = 0; w < 3 && !rc; w++) rc = ev__npz_head(&z, idx[w], &b, &arr[w], &off[w], err);
+  if (rc) goto done;
   if (arr[0].ndim != 2 || arr[0].dtype != EV__DT_I32 || arr[0].big_endian || arr[0].fortran ||
       arr[1].ndim != 2 || arr[1].dtype != EV__DT_F32 || arr[1].big_endian || arr[1].fortran ||
       arr[0].shape[0] != arr[1].shape[0] || arr[0].shape[1] != arr[1].shape[1] || arr[2].ndim != 1 ||
-      arr[2].dtype != EV__DT_I64 || arr[2].shape[0] < 3 || arr[0].shape[1] < 1 ||
+      arr[2].dtype != EV__DT_I64 || arr[2].big_endian || arr[2].shape[0] != 3 || arr[0].shape[1] < 1 ||
       arr[0].shape[1] > INT32_MAX) {
     rc = ev__err(err, EV_EFORMAT, "knn: %s: arrays have unexpected types or shapes", path);
     goto done;
   }
   int64_t info[3];
-  memcpy(info, arr[2].data, sizeof info);
+  if ((rc = ev__npz_copy(&z, idx[2], off[2], info, err))) goto done;
   if (info[0] != 1 || info[1] < 0 || info[1] > EV_METRIC_INNER_PRODUCT) {
     rc = ev__err(err, EV_EFORMAT, "knn: %s: unknown graph format version %lld or metric %lld", path,
                  (long long)info[0], (long long)info[1]);
@@ -161,11 +144,12 @@ int ev_knn_graph_load(const char *path, ev_knn_graph **out, ev_error *err) {
   }
   int64_t n = arr[0].shape[0];
   int k = (int)arr[0].shape[1];
+  if ((rc = ev__budget_take(&b, (uint64_t)n * (uint64_t)k * 8, "knn", path, "the graph", err))) goto done;
   rc = ev_knn_graph_new(n, k, (ev_metric)info[1], &g, err);
+  if (!rc) rc = ev__npz_copy(&z, idx[0], off[0], g->indices, err);
+  if (!rc) rc = ev__npz_copy(&z, idx[1], off[1], g->distances, err);
   if (rc) goto done;
   g->exact = info[2] != 0;
-  memcpy(g->indices, arr[0].data, (size_t)n * (size_t)k * 4);
-  memcpy(g->distances, arr[1].data, (size_t)n * (size_t)k * 4);
   for (size_t c = 0; c < (size_t)n * (size_t)k; c++) {
     if (g->indices[c] < -1 || g->indices[c] >= n) {
       rc = ev__err(err, EV_EFORMAT, "knn: %s: neighbour index %d out of range 0..%lld", path,
@@ -174,8 +158,7 @@ int ev_knn_graph_load(const char *path, ev_knn_graph **out, ev_error *err) {
     }
   }
 done:
-  for (int w = 0; w < 3; w++) ev__free(owned[w]);
-  ev__zip_close(&z);
+  ev__npz_close(&z);
   if (rc)
     ev_knn_graph_free(g);
   else

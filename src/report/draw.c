@@ -1,4 +1,4 @@
-/* draw.c — the scatter plot, the overlap heatmap and thumbnails, drawn with
+/* draw.c — the scatter plot and the overlap heatmap, drawn with
  * cairo; PNG and SVG files of the scatter plot. */
 #include <cairo-svg.h>
 #include <math.h>
@@ -212,25 +212,6 @@ cairo_surface_t *ev__draw_heatmap(const ev_overlap *o, const ev_labels *labels) 
   return s;
 }
 
-cairo_surface_t *ev__thumb_surface(const ev_thumbnails *t, int64_t i) {
-  cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, t->w, t->h);
-  if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) return s;
-  cairo_surface_flush(s);
-  unsigned char *data = cairo_image_surface_get_data(s);
-  int stride = cairo_image_surface_get_stride(s);
-  const unsigned char *src = t->rgba + (size_t)i * (size_t)t->w * (size_t)t->h * 4;
-  for (int y = 0; y < t->h; y++)
-    for (int x = 0; x < t->w; x++) {
-      const unsigned char *p = src + ((size_t)y * t->w + x) * 4;
-      unsigned a = p[3];
-      uint32_t v = (uint32_t)a << 24 | (uint32_t)(p[0] * a / 255) << 16 | (uint32_t)(p[1] * a / 255) << 8 |
-                   (uint32_t)(p[2] * a / 255);
-      memcpy(data + (size_t)y * stride + (size_t)x * 4, &v, 4);
-    }
-  cairo_surface_mark_dirty(s);
-  return s;
-}
-
 static cairo_status_t buf_chunk(void *closure, const unsigned char *data, unsigned int len) {
   return ev__buf_append(closure, data, len) ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
 }
@@ -277,28 +258,4 @@ int ev_plot_scatter_write(const char *path, const ev_matrix *map, const ev_label
                    cairo_status_to_string(st));
   }
   return ev__atomic_commit(&at, "plot", err);
-}
-
-int ev_thumbnail_png(const ev_thumbnails *t, int64_t i, unsigned char **png, size_t *len, ev_error *err) {
-  *png = NULL;
-  *len = 0;
-  if (i < 0 || i >= t->n) return ev__err(err, EV_ERANGE, "thumbnail %lld: there are %lld", (long long)i, (long long)t->n);
-  ev__buf b = {.limit = (size_t)1 << 28};
-  cairo_surface_t *s = ev__thumb_surface(t, i);
-  int rc = ev__png_encode(s, &b, err);
-  cairo_surface_destroy(s);
-  if (rc) {
-    ev__buf_free(&b);
-    return rc;
-  }
-  /* hand over a malloc'd copy: callers free with free() */
-  *png = malloc(b.len ? b.len : 1);
-  if (!*png) {
-    ev__buf_free(&b);
-    return ev__err(err, EV_ENOMEM, "thumbnail: out of memory");
-  }
-  memcpy(*png, b.data, b.len);
-  *len = b.len;
-  ev__buf_free(&b);
-  return EV_OK;
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/file.h"
@@ -65,27 +66,34 @@ static void put_base64(doc *d, const unsigned char *p, size_t n) {
   d->b.len = (size_t)(o - (char *)d->b.data);
 }
 
+/* <img> of PNG bytes */
+static void put_img(doc *d, const unsigned char *png, size_t len, const char *attrs) {
+  putf(d, "<img %s src=\"data:image/png;base64,", attrs);
+  put_base64(d, png, len);
+  put(d, "\">");
+}
+
 /* <img> of a surface; the surface is destroyed */
 static int put_png(doc *d, cairo_surface_t *s, const char *attrs, ev_error *err) {
   ev__buf png = {.limit = (size_t)1 << 30};
   int rc = ev__png_encode(s, &png, err);
   cairo_surface_destroy(s);
-  if (rc) {
-    ev__buf_free(&png);
-    return rc;
-  }
-  putf(d, "<img %s src=\"data:image/png;base64,", attrs);
-  put_base64(d, png.data, png.len);
-  put(d, "\">");
+  if (!rc) put_img(d, png.data, png.len, attrs);
   ev__buf_free(&png);
-  return EV_OK;
+  return rc;
 }
 
 static int put_thumb(doc *d, const ev_report *r, int64_t i, ev_error *err) {
   if (!r->thumbs || i < 0 || i >= r->thumbs->n) return EV_OK;
   char attrs[128];
   snprintf(attrs, sizeof attrs, "class=\"thumb\" alt=\"point %lld\" title=\"point %lld\"", (long long)i, (long long)i);
-  return put_png(d, ev__thumb_surface(r->thumbs, i), attrs, err);
+  unsigned char *png;
+  size_t len;
+  int rc = ev_thumbnail_png(r->thumbs, i, &png, &len, err);
+  if (rc) return rc;
+  put_img(d, png, len, attrs);
+  free(png);
+  return EV_OK;
 }
 
 static void put_class(doc *d, const ev_report *r, int c) {

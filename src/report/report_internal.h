@@ -18,9 +18,6 @@ void ev__draw_scatter(cairo_t *cr, int w, int h, const ev_matrix *map, const ev_
 /* The overlap matrix (share of a's neighbours in b) as a heatmap; a new surface. */
 cairo_surface_t *ev__draw_heatmap(const ev_overlap *o, const ev_labels *labels);
 
-/* Thumbnail i as a surface (premultiplied ARGB). */
-cairo_surface_t *ev__thumb_surface(const ev_thumbnails *t, int64_t i);
-
 /* PNG bytes of a surface appended to out. */
 int ev__png_encode(cairo_surface_t *s, ev__buf *out, ev_error *err);
 

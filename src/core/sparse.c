@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/internal.h"
-#include "embed/embed_internal.h"
+#include "core/sparse.h"
 
 void ev_csr_free(ev_csr *m) {
   if (!m) return;
