@@ -23,7 +23,7 @@ from serve_client import check  # noqa: E402
 
 embview, data, out = sys.argv[1:4]
 os.makedirs(out, exist_ok=True)
-N = 1500  # quick, and wide (784 > 50: the PCA-50 graph would differ)
+N = 300  # quick (t-SNE's FFT grid follows the map's extent, which grows with N), and wide (784 > 50)
 with gzip.open(os.path.join(data, "mnist10k-images-idx3-ubyte.gz")) as f:
     images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)[:N]
 with gzip.open(os.path.join(data, "mnist10k-labels-idx1-ubyte.gz")) as f:
