@@ -14,14 +14,10 @@ int ev__pca_coords(const ev_matrix *x, int dims, uint64_t seed, int n_threads, f
   pp.n_components = k;
   pp.n_threads = n_threads;
   pp.seed = seed;
-  ev_pca *pca = NULL;
   ev_matrix *proj = NULL;
-  int rc = ev_pca_fit(x, &pp, &pca, err);
-  if (!rc) rc = ev_matrix_new(n, k, &proj, err);
-  if (!rc) rc = ev_pca_transform(pca, x, proj, n_threads, err);
+  int rc = ev_pca_project(x, &pp, &proj, NULL, err);
   if (!rc)
     for (int64_t i = 0; i < n; i++) memcpy(y + i * dims, ev_matrix_row(proj, i), (size_t)k * sizeof *y);
-  ev_pca_free(pca);
   ev_matrix_free(proj);
   return rc;
 }

@@ -46,16 +46,7 @@ static int maybe_reduce(const ev_matrix *x, const ev_knn_params *p, ev_matrix **
   pp.n_threads = p->n_threads;
   pp.seed = p->seed;
   pp.progress = p->progress;
-  ev_pca *pca = NULL;
-  int rc = ev_pca_fit(x, &pp, &pca, err);
-  if (!rc) rc = ev_matrix_new(x->n_rows, p->pca_dims, reduced, err);
-  if (!rc) rc = ev_pca_transform(pca, x, *reduced, p->n_threads, err);
-  ev_pca_free(pca);
-  if (rc) {
-    ev_matrix_free(*reduced);
-    *reduced = NULL;
-    return ev__err_prefix(err, "knn: PCA pre-step");
-  }
+  if (ev_pca_project(x, &pp, reduced, NULL, err)) return ev__err_prefix(err, "knn: PCA pre-step");
   return EV_OK;
 }
 
