@@ -11,17 +11,13 @@
 
 void ev_json_put(ev_json *b, const char *s, size_t n) {
   if (b->failed) return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + n + 1) cap *= 2;
-    char *q = ev__realloc(b->p, cap);
-    if (!q) {
-      b->failed = 1;
-      return;
-    }
-    b->p = q;
-    b->cap = cap;
+  ev__buf room = {(unsigned char *)b->p, b->len, b->cap, 0}; /* core's growth rule, room for the NUL */
+  if (ev__buf_reserve(&room, n + 1)) {
+    b->failed = 1;
+    return;
   }
+  b->p = (char *)room.data;
+  b->cap = room.cap;
   memcpy(b->p + b->len, s, n);
   b->len += n;
   b->p[b->len] = 0;

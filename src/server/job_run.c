@@ -131,9 +131,7 @@ void sv_job_run(sv_job *b) {
     p.umap.n_epochs = b->spec.iterations;
     p.progress = prog;
     p.observer = (ev_embed_observer){on_frame, b, 0};
-    b->total_iterations = p.method == EV_MAP_TSNE   ? p.tsne.n_iter
-                          : p.method == EV_MAP_UMAP ? ev_umap_epochs(&p.umap, x->n_rows)
-                                                    : 0;
+    b->total_iterations = b->spec.iterations; /* resolved when the job was submitted (api.c) */
     ev_map_info info;
     rc = ev_map_compute(x, NULL, &p, &y, &info, &err);
     for (int a = 0; !rc && p.method == EV_MAP_PCA && a < p.n_dims; a++)
