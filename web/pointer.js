@@ -38,7 +38,7 @@ function shapes() {
 
 export function mountPointer(store, renderer) {
   const canvas = $('map'), band = shapes();
-  let drag = null, box = null, lasso = null;
+  let drag = null, box = null, lasso = null, moves = 0;
   const at = (e) => {
     const r = canvas.getBoundingClientRect();
     return [e.clientX - r.left, e.clientY - r.top];
@@ -58,10 +58,7 @@ export function mountPointer(store, renderer) {
       band.hide();
       return;
     }
-    if (drag && !drag.moved) {
-      const i = renderer.pick(...at(e));
-      if (i >= 0) inspect(store, i);
-    }
+    if (drag && !drag.moved) renderer.pick(...at(e)).then((i) => { if (i >= 0) inspect(store, i); });
     drag = null;
   });
   canvas.addEventListener('mousemove', (e) => {
@@ -78,11 +75,11 @@ export function mountPointer(store, renderer) {
       drag.y = e.clientY;
       store.set({ view: dragged(store.state.view, renderer.dims, dx, dy, r.width, r.height), hover: null });
     } else {
-      const i = renderer.pick(x, y);
-      store.set({ hover: i >= 0 ? { i, x, y } : null });
+      const move = ++moves; // a pick answers a frame later: only the latest move's answer is shown
+      renderer.pick(x, y).then((i) => { if (move === moves) store.set({ hover: i >= 0 ? { i, x, y } : null }); });
     }
   });
-  canvas.addEventListener('mouseleave', () => store.set({ hover: null }));
+  canvas.addEventListener('mouseleave', () => { moves++; store.set({ hover: null }); });
   canvas.addEventListener('wheel', (e) => {
     e.preventDefault();
     store.set({ view: zoomed(store.state.view, e.deltaY) });

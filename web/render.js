@@ -92,6 +92,26 @@ const rotation = (yaw, pitch) => {
   return new Float32Array([cy, sp * sy, -cp * sy, 0, 0, cp, sp, 0, sy, -sp * cy, cp * cy, 0, 0, 0, 0, 1]);
 };
 
+
+// a promise, settled once the GPU has run every command issued so far: true, or
+// false if the context was lost. It polls a fence between tasks (WebGL never
+// lets a page block on one), so the page keeps running while the GPU works.
+function gpuDone(gl) {
+  const fence = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+  gl.flush();
+  return new Promise((resolve) => {
+    const poll = () => {
+      if (gl.isContextLost()) return resolve(false);
+      const s = gl.clientWaitSync(fence, 0, 0);
+      if (s === gl.WAIT_FAILED) { gl.deleteSync(fence); return resolve(false); }
+      if (s === gl.TIMEOUT_EXPIRED) return setTimeout(poll, 1);
+      gl.deleteSync(fence);
+      resolve(true);
+    };
+    setTimeout(poll, 0);
+  });
+}
+
 export class Renderer {
   constructor(canvas) {
     this.canvas = canvas;
@@ -256,14 +276,14 @@ export class Renderer {
         Math.floor(this.n * FRAME_BUDGET_MS / this.fullMs)));
     this.pass(false, count);
     this.drawn = count;
-    if (count === this.n && !moving) { // time the full frame: a one-pixel read waits until it is drawn
-      this.gl.readPixels(0, 0, 1, 1, this.gl.RGBA, this.gl.UNSIGNED_BYTE, new Uint8Array(4));
-      this.fullMs = performance.now() - t0;
-    }
+    if (count === this.n && !moving) // time the full frame by a fence, not a read that stalls the page
+      gpuDone(this.gl).then((done) => { if (done) this.fullMs = performance.now() - t0; });
     this.pickDirty = true;
   }
 
-  // the point under canvas pixel (x, y) in CSS pixels, or -1
+  // a promise of the point under canvas pixel (x, y) in CSS pixels, or -1. The
+  // pixel is read into a buffer of its own and fetched once a fence says the GPU
+  // is done, so hovering never makes the page wait on the GPU.
   pick(x, y) {
     const gl = this.gl, dpr = window.devicePixelRatio || 1;
     if (!this.fbo || this.fboW !== this.canvas.width || this.fboH !== this.canvas.height) {
@@ -287,11 +307,23 @@ export class Renderer {
       this.pass(true);
       this.pickDirty = false;
     }
-    const px = new Uint8Array(4);
-    gl.readPixels(Math.round(x * dpr), this.canvas.height - 1 - Math.round(y * dpr), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    const buf = gl.createBuffer(), order = this.drawOrder;
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buf);
+    gl.bufferData(gl.PIXEL_PACK_BUFFER, 4, gl.STREAM_READ);
+    gl.readPixels(Math.round(x * dpr), this.canvas.height - 1 - Math.round(y * dpr), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, 0);
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    const id = px[0] | (px[1] << 8) | (px[2] << 16);
-    return px[3] ? this.drawOrder[id - 1] : -1;
+    return gpuDone(gl).then((done) => {
+      const px = new Uint8Array(4);
+      if (done) {
+        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, buf);
+        gl.getBufferSubData(gl.PIXEL_PACK_BUFFER, 0, px);
+        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+      }
+      gl.deleteBuffer(buf);
+      const id = px[0] | (px[1] << 8) | (px[2] << 16);
+      return px[3] ? order[id - 1] : -1;
+    });
   }
 
   // canvas CSS pixel of point i (for flying to it and placing the inspector)

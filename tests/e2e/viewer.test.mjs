@@ -81,12 +81,14 @@ try {
   check(legend === 10, `colouring by label shows a 10-entry legend (${legend})`);
 
   // hover: a tooltip with the point's thumbnail
-  const at = await page.evaluate(() => {
+  const at = await page.evaluate(async () => {
     const r = window.embview.renderer, box = document.getElementById('map').getBoundingClientRect();
     for (let i = 0; i < r.n; i += 37) {
       const [x, y] = r.project(i);
-      if (x > 20 && y > 20 && x < box.width - 20 && y < box.height - 20 && r.pick(x, y) >= 0) {
-        const j = r.pick(x, y), [qx, qy] = r.project(j);
+      if (x <= 20 || y <= 20 || x >= box.width - 20 || y >= box.height - 20) continue;
+      const j = await r.pick(x, y);
+      if (j >= 0) {
+        const [qx, qy] = r.project(j);
         return { x: x + box.left, y: y + box.top, i: j, off: Math.hypot(qx - x, qy - y) };
       }
     }
