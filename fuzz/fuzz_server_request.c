@@ -52,9 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *raw = (const char *)data + (post ? 5 : 4);
   size_t len = size - (post ? 5 : 4);
   sv_target t;
-  int too_long;
-  char msg[256];
-  if (sv_target_parse(raw, len, &t, &too_long, msg, sizeof msg)) return 0;
+  if (sv_target_parse(raw, len, &t, NULL)) return 0;
   if (strncmp(t.path, "/api/", 5)) {
     sv_asset_find(t.path);
     return 0;

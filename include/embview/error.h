@@ -32,7 +32,8 @@ extern "C" {
   XX(EEXIST, -10, "already exists")                                   \
   XX(EMISMATCH, -11, "shape or count mismatch")                       \
   XX(EINTERNAL, -12, "internal error")                                \
-  XX(EPERM, -13, "not permitted")
+  XX(EPERM, -13, "not permitted")                                    \
+  XX(EBUSY, -14, "busy: try again later")
 
 typedef enum ev_errno {
 #define EV__ERR_ENUM(name, value, text) EV_##name = value,

@@ -234,8 +234,8 @@ int cmd_serve(int argc, char **argv) {
     const char *ss = getenv("EMBVIEW_STREAM_SECONDS");
     sv_config cfg = {.host = host, .port = (int)port, .token = token, .n_threads = c.n_threads,
                      .stream_seconds = ss ? atoi(ss) : 0};
-    char msg[256];
-    if (sv_start(&cfg, sets, n_sets, &srv, &bound, msg, sizeof msg)) status = cli_fail(EXIT_FAIL, "serve: %s", msg);
+    ev_error err;
+    if (sv_start(&cfg, sets, n_sets, &srv, &bound, &err)) status = cli_fail(EXIT_FAIL, "serve: %s", err.msg);
   }
   if (!status) {
     char url[400];

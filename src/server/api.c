@@ -233,7 +233,7 @@ static void route_thumb(const sv_dataset *d, const sv_request *q, sv_reply *r) {
   size_t len;
   ev_error err = {0};
   if (ev_thumbnail_png(d->thumbs, i, &png, &len, &err)) {
-    reply_error(r, 500, "thumbnail: %s", err.msg);
+    reply_error(r, sv_http_status(err.code), "thumbnail: %s", err.msg);
     return;
   }
   r->status = 200;
@@ -381,10 +381,10 @@ static void route_submit(sv_api *a, int id, sv_dataset *d, const sv_request *q, 
       snprintf(sp.search[k], sizeof sp.search[k], "%s", v);
     }
     /* compiled here, so that a bad search is a 400; matching runs in the job, off the HTTP workers */
-    char msg[256];
+    ev_error err;
     for (int k = 0; k < 4; k++)
-      if (sv_custom_check(sp.search[k], msg, sizeof msg)) {
-        reply_error(r, 400, "parameter %s: %s", names[k], msg);
+      if (sv_custom_check(sp.search[k], &err)) {
+        reply_error(r, sv_http_status(err.code), "parameter %s: %s", names[k], err.msg);
         return;
       }
   }
@@ -392,11 +392,10 @@ static void route_submit(sv_api *a, int id, sv_dataset *d, const sv_request *q, 
     reply_error(r, 400, "t-SNE needs at least 4 points");
     return;
   }
-  char msg[256];
-  int status = 503;
-  int job = sv_jobs_submit(a->jobs, d, &sp, q->client, &status, msg, sizeof msg);
-  if (job < 0) {
-    reply_error(r, status, "%s", msg);
+  ev_error err;
+  int job;
+  if (sv_jobs_submit(a->jobs, d, &sp, q->client, &job, &err)) {
+    reply_error(r, sv_http_status(err.code), "%s", err.msg);
     return;
   }
   ev_json b = {0};
@@ -507,7 +506,7 @@ int sv_api_init(sv_api *a, sv_dataset *const *datasets, int n, const sv_jobs_con
   a->datasets = datasets;
   a->n_datasets = n;
   a->jobs = sv_jobs_new(jobs);
-  return a->jobs ? 0 : -1;
+  return a->jobs ? EV_OK : EV_ENOMEM;
 }
 
 void sv_api_free(sv_api *a) {

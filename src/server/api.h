@@ -31,6 +31,7 @@ typedef struct sv_reply {
   int stream_job;          /* > 0: answer with job stream_job - 1's event stream instead of a body */
 } sv_reply;
 
+/* EV_OK or EV_ENOMEM. */
 int sv_api_init(sv_api *a, sv_dataset *const *datasets, int n, const sv_jobs_config *jobs);
 void sv_api_free(sv_api *a);
 void sv_api_handle(sv_api *a, const sv_request *q, sv_reply *rep);

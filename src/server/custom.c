@@ -7,47 +7,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/error_body.h"
 #include "server/search.h"
 #include "server/server.h"
 
 #define SEARCH_SECONDS 30.0
 
-int sv_custom_check(const char *search, char *msg, size_t msg_len) {
-  sv_search *s = sv_search_new(search, msg, msg_len);
+int sv_custom_check(const char *search, ev_error *err) {
+  sv_search *s;
+  int rc = sv_search_new(search, &s, err);
   sv_search_free(s);
-  return s ? 0 : -1;
+  return rc;
 }
 
 int sv_custom_axis(const sv_dataset *d, int column, const char *from, const char *to, const volatile int *cancel,
-                   double *axis, int64_t *n_from, int64_t *n_to, char *msg, size_t msg_len) {
+                   double *axis, int64_t *n_from, int64_t *n_to, ev_error *err) {
   const ev_table *t = d->ds->meta;
-  if (!t || column < 0 || column >= ev_table_n_cols(t)) {
-    snprintf(msg, msg_len, "custom projection: no metadata column %d", column);
-    return -1;
-  }
+  if (!t || column < 0 || column >= ev_table_n_cols(t))
+    return sv_err(err, EV_EINVAL, "custom projection: no metadata column %d", column);
   sv_search *re[2] = {NULL, NULL};
   const char *terms[2] = {from, to};
   int64_t n = d->ds->x->n_rows, dim = d->ds->x->n_cols, count[2] = {0, 0};
   double *sum = calloc(2 * (size_t)dim, sizeof *sum);
-  int rc = 0;
-  if (!sum) {
-    snprintf(msg, msg_len, "out of memory");
-    rc = -1;
-  }
-  for (int k = 0; k < 2 && !rc; k++)
-    if (!(re[k] = sv_search_new(terms[k], msg, msg_len))) rc = -1;
+  int rc = sum ? EV_OK : sv_err(err, EV_ENOMEM, "custom projection: out of memory");
+  for (int k = 0; k < 2 && !rc; k++) rc = sv_search_new(terms[k], &re[k], err);
   double deadline = ev_seconds() + SEARCH_SECONDS;
   for (int64_t i = 0; i < n && !rc; i++) {
     if (!(i & 255) && (*cancel || ev_seconds() > deadline)) {
-      if (*cancel) snprintf(msg, msg_len, "cancelled");
-      else snprintf(msg, msg_len, "custom projection: the searches took over %.0f s; try simpler ones", SEARCH_SECONDS);
-      rc = *cancel ? 1 : -1;
+      rc = *cancel ? sv_err(err, EV_ECANCELED, "cancelled")
+                   : sv_err(err, EV_ERANGE, "custom projection: the searches took over %.0f s; try simpler ones",
+                            SEARCH_SECONDS);
       break;
     }
     const char *v = ev_table_cell(t, i, column);
     for (int k = 0; k < 2 && !rc; k++) {
-      int m = sv_search_match(re[k], v ? v : "", msg, msg_len);
-      if (m < 0) rc = -1;
+      int m = sv_search_match(re[k], v ? v : "", err);
+      if (m < 0) rc = m;
       if (m == 1) {
         const float *r = ev_matrix_row(d->ds->x, i);
         for (int64_t j = 0; j < dim; j++) sum[k * dim + j] += r[j];
@@ -59,11 +54,9 @@ int sv_custom_axis(const sv_dataset *d, int column, const char *from, const char
   sv_search_free(re[1]);
   *n_from = count[0];
   *n_to = count[1];
-  if (!rc && (!count[0] || !count[1])) {
-    snprintf(msg, msg_len, "custom projection: no point's '%s' matches '%.60s'", ev_table_col_name(t, column),
-             count[0] ? to : from);
-    rc = -1;
-  }
+  if (!rc && (!count[0] || !count[1]))
+    rc = sv_err(err, EV_ENOTFOUND, "custom projection: no point's '%s' matches '%.60s'", ev_table_col_name(t, column),
+                count[0] ? to : from);
   if (!rc)
     for (int64_t j = 0; j < dim; j++) axis[j] = sum[dim + j] / (double)count[1] - sum[j] / (double)count[0];
   free(sum);

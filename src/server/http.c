@@ -302,12 +302,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
   if (!host_ok(s, host)) return send_error(c, 403, "Host '%.200s' is not this server", host ? host : "");
   sv_target t;
-  int too_long;
-  char msg[256];
+  ev_error err;
   if (rq->target_len > SV_TARGET_MAX)
     return send_error(c, 414, "request target over %d bytes", SV_TARGET_MAX);
-  if (sv_target_parse(rq->target, rq->target_len, &t, &too_long, msg, sizeof msg))
-    return send_error(c, too_long ? 414 : 400, "%s", msg);
+  if (sv_target_parse(rq->target, rq->target_len, &t, &err)) return send_error(c, 400, "%s", err.msg);
   int get = !strcmp(method, "GET") || !strcmp(method, "HEAD"), post = !strcmp(method, "POST");
   if (!get && !post) return send_error(c, 405, "method %.20s not allowed", method);
   int page = get && !strcmp(t.path, "/");
@@ -374,17 +372,12 @@ static unsigned connection_limit(void) {
 }
 
 int sv_start(const sv_config *cfg, sv_dataset *const *datasets, int n_datasets, sv_server **out, int *port_out,
-             char *msg, size_t msg_len) {
+             ev_error *err) {
   *out = NULL;
-  if (!cfg->token || strlen(cfg->token) < 16 || strlen(cfg->token) >= 128) {
-    snprintf(msg, msg_len, "the access token must have 16 to 127 characters");
-    return -1;
-  }
+  if (!cfg->token || strlen(cfg->token) < 16 || strlen(cfg->token) >= 128)
+    return sv_err(err, EV_EINVAL, "the access token must have 16 to 127 characters");
   sv_server *s = calloc(1, sizeof *s);
-  if (!s) {
-    snprintf(msg, msg_len, "out of memory");
-    return -1;
-  }
+  if (!s) return sv_err(err, EV_ENOMEM, "out of memory");
   snprintf(s->host, sizeof s->host, "%s", cfg->host ? cfg->host : "127.0.0.1");
   snprintf(s->token, sizeof s->token, "%s", cfg->token);
   s->loopback = !strcmp(s->host, "127.0.0.1") || !strcmp(s->host, "localhost") || !strcmp(s->host, "::1");
@@ -404,15 +397,14 @@ int sv_start(const sv_config *cfg, sv_dataset *const *datasets, int n_datasets, 
     addr = (struct sockaddr *)&a6;
     flags |= MHD_USE_IPv6;
   } else {
-    snprintf(msg, msg_len, "--host %s: expected an IP address (127.0.0.1, ::1, 0.0.0.0, ...)", s->host);
+    int rc = sv_err(err, EV_EINVAL, "--host %s: expected an IP address (127.0.0.1, ::1, 0.0.0.0, ...)", s->host);
     free(s);
-    return -1;
+    return rc;
   }
   sv_jobs_config jc = {.n_threads = cfg->n_threads};
   if (sv_api_init(&s->api, datasets, n_datasets, &jc)) {
     free(s);
-    snprintf(msg, msg_len, "out of memory");
-    return -1;
+    return sv_err(err, EV_ENOMEM, "out of memory");
   }
   /* off loopback, one address cannot take every connection */
   unsigned per_ip = s->loopback ? 0 : 256;
@@ -424,10 +416,10 @@ int sv_start(const sv_config *cfg, sv_dataset *const *datasets, int n_datasets, 
                                on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
   if (!s->daemon) {
     sv_api_free(&s->api);
-    snprintf(msg, msg_len, "cannot listen on %s port %d (in use, or not an address of this machine)", s->host,
-             cfg->port);
+    int rc = sv_err(err, EV_EIO, "cannot listen on %s port %d (in use, or not an address of this machine)", s->host,
+                    cfg->port);
     free(s);
-    return -1;
+    return rc;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
   s->port = info ? info->port : cfg->port;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/error_body.h"
 #include "server/jobs_internal.h"
 
 static int on_progress(void *user, const char *stage, double fraction) {
@@ -95,17 +96,10 @@ void sv_job_run(sv_job *b) {
     on_progress(b, "custom: projecting", -1);
     int64_t n = x->n_rows, dcol = x->n_cols, c1, c2;
     double *axes = malloc(2 * (size_t)dcol * sizeof *axes);
-    char msg[256];
-    rc = axes ? EV_OK : EV_ENOMEM;
-    if (rc) snprintf(err.msg, sizeof err.msg, "out of memory");
-    for (int a = 0; a < 2 && !rc; a++) {
-      int crc = sv_custom_axis(b->d, b->spec.column, b->spec.search[2 * a], b->spec.search[2 * a + 1], &b->cancel,
-                               axes + a * dcol, &c1, &c2, msg, sizeof msg);
-      if (crc) {
-        snprintf(err.msg, sizeof err.msg, "%s", msg);
-        rc = err.code = crc > 0 ? EV_ECANCELED : EV_EINVAL;
-      }
-    }
+    rc = axes ? EV_OK : sv_err(&err, EV_ENOMEM, "custom projection: out of memory");
+    for (int a = 0; a < 2 && !rc; a++)
+      rc = sv_custom_axis(b->d, b->spec.column, b->spec.search[2 * a], b->spec.search[2 * a + 1], &b->cancel,
+                          axes + a * dcol, &c1, &c2, &err);
     if (!rc) rc = ev_matrix_new(n, 2, &y, &err);
     for (int64_t i = 0; !rc && i < n; i++) {
       const float *r = ev_matrix_row(x, i);

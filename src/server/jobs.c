@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "server/error_body.h"
 #include "server/jobs_internal.h"
 #include "embview/json.h"
 
@@ -187,8 +188,7 @@ static int same_spec(const sv_job_spec *a, const sv_job_spec *b) {
          a->column == b->column && !memcmp(a->search, b->search, sizeof a->search);
 }
 
-int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, const char *client, int *status, char *msg,
-                   size_t msg_len) {
+int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, const char *client, int *id, ev_error *err) {
   pthread_mutex_lock(&j->mu);
   int n_active = 0, n_mine = 0;
   for (int i = j->n_jobs - 1; i >= 0; i--) {
@@ -198,22 +198,22 @@ int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, const cha
     pthread_mutex_unlock(&b->mu);
     if (usable) { /* the cache: the same map again */
       b->last_used = ++j->clock;
+      *id = b->id;
       pthread_mutex_unlock(&j->mu);
-      return b->id;
+      return EV_OK;
     }
     n_active += b->active;
     n_mine += b->active && !strcmp(b->client, client);
   }
   if (n_mine >= j->cfg.max_per_client || n_active >= j->cfg.max_active || j->closing) {
+    int closing = j->closing, max_mine = j->cfg.max_per_client, max_active = j->cfg.max_active;
     pthread_mutex_unlock(&j->mu);
-    *status = j->closing ? 503 : 429;
-    if (j->closing) snprintf(msg, msg_len, "the server is stopping");
-    else if (n_mine >= j->cfg.max_per_client)
-      snprintf(msg, msg_len, "you have %d projections waiting or running (at most %d): wait for one or cancel one",
-               n_mine, j->cfg.max_per_client);
-    else snprintf(msg, msg_len, "%d projections are waiting or running (at most %d): try again later", n_active,
-                  j->cfg.max_active);
-    return -1;
+    if (closing) return sv_err(err, EV_ECANCELED, "the server is stopping");
+    if (n_mine >= max_mine)
+      return sv_err(err, EV_EBUSY, "you have %d projections waiting or running (at most %d): wait for one or cancel one",
+                    n_mine, max_mine);
+    return sv_err(err, EV_EBUSY, "%d projections are waiting or running (at most %d): try again later", n_active,
+                  max_active);
   }
   if (j->n_jobs == j->cap_jobs) {
     int cap = j->cap_jobs ? 2 * j->cap_jobs : 64;
@@ -240,13 +240,12 @@ int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, const cha
   pthread_mutex_init(&b->mu, NULL);
   j->jobs[j->n_jobs++] = b;
   pthread_cond_signal(&j->work);
+  *id = b->id;
   pthread_mutex_unlock(&j->mu);
-  return b->id;
+  return EV_OK;
 oom:
   pthread_mutex_unlock(&j->mu);
-  *status = 503;
-  snprintf(msg, msg_len, "out of memory");
-  return -1;
+  return sv_err(err, EV_ENOMEM, "out of memory for another projection");
 }
 
 /* ---- references ---- */

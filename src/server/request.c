@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "server/error_body.h"
+
 #define NAME_MAX_LEN 64
 #define VALUE_MAX_LEN 1024
 
@@ -38,57 +40,39 @@ static long decode(const char *s, const char *e, int plus_is_space, char **out) 
   return (long)(o - start - 1);
 }
 
-int sv_target_parse(const char *raw, size_t len, sv_target *t, int *too_long, char *msg, size_t msg_len) {
-  *too_long = 0;
+int sv_target_parse(const char *raw, size_t len, sv_target *t, ev_error *err) {
   t->path = NULL;
   t->n_args = 0;
-  if (len > SV_TARGET_MAX) {
-    *too_long = 1;
-    snprintf(msg, msg_len, "request target over %d bytes", SV_TARGET_MAX);
-    return -1;
-  }
+  if (len > SV_TARGET_MAX) return sv_err(err, EV_ERANGE, "request target over %d bytes", SV_TARGET_MAX);
   const char *end = raw + len, *q = memchr(raw, '?', len);
   const char *path_end = q ? q : end;
   char *o = t->buf;
   t->path = o;
-  if (decode(raw, path_end, 0, &o) < 0) {
-    snprintf(msg, msg_len, "bad percent-escape in the path");
-    return -1;
-  }
-  if (!q) return 0;
+  if (decode(raw, path_end, 0, &o) < 0) return sv_err(err, EV_EFORMAT, "bad percent-escape in the path");
+  if (!q) return EV_OK;
   for (const char *p = q + 1; p < end;) {
     const char *amp = memchr(p, '&', (size_t)(end - p));
     if (!amp) amp = end;
     if (amp > p) { /* empty pieces ("a=1&&b=2") are skipped, as browsers do */
       const char *eq = memchr(p, '=', (size_t)(amp - p));
       const char *name_end = eq ? eq : amp, *val = eq ? eq + 1 : amp;
-      if (t->n_args == SV_MAX_ARGS) {
-        snprintf(msg, msg_len, "more than %d query parameters", SV_MAX_ARGS);
-        return -1;
-      }
+      if (t->n_args == SV_MAX_ARGS) return sv_err(err, EV_ERANGE, "more than %d query parameters", SV_MAX_ARGS);
       sv_arg *a = &t->args[t->n_args];
       a->name = o;
       long nl = decode(p, name_end, 1, &o);
       a->value = o;
       long vl = nl < 0 ? -1 : decode(val, amp, 1, &o);
-      if (nl < 0 || vl < 0) {
-        snprintf(msg, msg_len, "bad percent-escape in the query string");
-        return -1;
-      }
-      if (nl == 0 || nl > NAME_MAX_LEN || vl > VALUE_MAX_LEN) {
-        snprintf(msg, msg_len, "query parameter '%.40s': %s", a->name,
-                 nl == 0 ? "a parameter without a name" : nl > NAME_MAX_LEN ? "name over 64 bytes" : "value over 1024 bytes");
-        return -1;
-      }
-      if (sv_target_arg(t, a->name)) {
-        snprintf(msg, msg_len, "parameter %.64s given twice", a->name);
-        return -1;
-      }
+      if (nl < 0 || vl < 0) return sv_err(err, EV_EFORMAT, "bad percent-escape in the query string");
+      if (nl == 0) return sv_err(err, EV_EFORMAT, "query parameter '%.40s': a parameter without a name", a->name);
+      if (nl > NAME_MAX_LEN || vl > VALUE_MAX_LEN)
+        return sv_err(err, EV_ERANGE, "query parameter '%.40s': %s", a->name,
+                      nl > NAME_MAX_LEN ? "name over 64 bytes" : "value over 1024 bytes");
+      if (sv_target_arg(t, a->name)) return sv_err(err, EV_EFORMAT, "parameter %.64s given twice", a->name);
       t->n_args++;
     }
     p = amp + 1;
   }
-  return 0;
+  return EV_OK;
 }
 
 const char *sv_target_arg(const sv_target *t, const char *name) {

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "embview/error.h"
+
 #define SV_TARGET_MAX 2048
 #define SV_MAX_ARGS 32
 
@@ -27,9 +29,11 @@ typedef struct sv_target {
   char buf[2 * SV_TARGET_MAX + 2];
 } sv_target;
 
-/* Parse `raw` (len bytes, not necessarily NUL-terminated).  0, or -1 with a
- * message in msg (the HTTP status to answer is 400, or 414 when *too_long). */
-int sv_target_parse(const char *raw, size_t len, sv_target *t, int *too_long, char *msg, size_t msg_len);
+/* Parse `raw` (len bytes, not necessarily NUL-terminated).  EV_OK;
+ * EV_ERANGE for a target, name or value over its limit or too many
+ * arguments (the HTTP answer is 414 for a target over SV_TARGET_MAX, else
+ * 400); EV_EFORMAT for bad escapes, a nameless or repeated parameter. */
+int sv_target_parse(const char *raw, size_t len, sv_target *t, ev_error *err);
 
 /* The value of query argument `name`, or NULL. */
 const char *sv_target_arg(const sv_target *t, const char *name);

@@ -10,14 +10,15 @@
 #ifndef EV_SERVER_SEARCH_H
 #define EV_SERVER_SEARCH_H
 
-#include <stddef.h>
+#include "embview/error.h"
 
 typedef struct sv_search sv_search;
 
-/* Compile; NULL with a message (naming the search) when it is not valid. */
-sv_search *sv_search_new(const char *text, char *msg, size_t msg_len);
-/* 1 match, 0 no match, -1 a limit was hit (message in msg). */
-int sv_search_match(sv_search *s, const char *value, char *msg, size_t msg_len);
+/* Compile into *out.  EV_EINVAL (the message names the search and what is
+ * wrong with it) when it is not valid, EV_ENOMEM. */
+int sv_search_new(const char *text, sv_search **out, ev_error *err);
+/* 1 match, 0 no match, or EV_ERANGE when a limit was hit (err says which). */
+int sv_search_match(sv_search *s, const char *value, ev_error *err);
 void sv_search_free(sv_search *s);
 
 #endif

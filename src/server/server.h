@@ -41,10 +41,10 @@ typedef struct sv_config {
 
 typedef struct sv_server sv_server;
 
-/* Start serving; *port_out is the bound port.  Returns 0, or -1 with a
- * message in msg. */
+/* Start serving; *port_out is the bound port.  EV_OK; EV_EINVAL for a bad
+ * token or host, EV_EIO when the port cannot be listened on, EV_ENOMEM. */
 int sv_start(const sv_config *cfg, sv_dataset *const *datasets, int n_datasets, sv_server **out, int *port_out,
-             char *msg, size_t msg_len);
+             ev_error *err);
 /* Stop accepting, cancel running jobs, wait for them, free the server (not
  * the datasets). */
 void sv_stop(sv_server *s);
@@ -86,11 +86,11 @@ typedef struct sv_job_spec {
   uint64_t seed;
 } sv_job_spec;
 
-/* Queue (or find, when the same spec is queued, running or done) a job; its
- * id.  -1 with *status (429: the client's or the server's queue is full; 503)
- * and a message on failure.  `client` names who asked (an address). */
-int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, const char *client, int *status, char *msg,
-                   size_t msg_len);
+/* Queue (or find, when the same spec is queued, running or done) a job;
+ * its id in *id.  EV_EBUSY when the client's or the server's queue is full,
+ * EV_ECANCELED when the server is stopping, EV_ENOMEM.  `client` names who
+ * asked (an address). */
+int sv_jobs_submit(sv_jobs *j, sv_dataset *d, const sv_job_spec *spec, const char *client, int *id, ev_error *err);
 /* Status as JSON into b; 0, or -1 when there is no such job. */
 struct ev_json;
 int sv_jobs_status_json(sv_jobs *j, int id, struct ev_json *b);
@@ -137,12 +137,13 @@ double sv_now(void); /* CLOCK_MONOTONIC seconds */
 
 /* Custom projection (TensorBoard's): axis = mean of the rows whose column
  * value matches `to` minus the mean of those matching `from` (searches as in
- * search.h); counts into n_from / n_to.  Stops when *cancel is set (1) or
- * after a deadline.  0, or -1 with msg (no match, a search over its limits). */
+ * search.h); counts into n_from / n_to.  EV_OK; EV_ECANCELED when *cancel
+ * was set; EV_ERANGE past its deadline or a search's limits; EV_ENOTFOUND
+ * when a search matches no point; EV_EINVAL, EV_ENOMEM. */
 int sv_custom_axis(const sv_dataset *d, int column, const char *from, const char *to, const volatile int *cancel,
-                   double *axis, int64_t *n_from, int64_t *n_to, char *msg, size_t msg_len);
-/* Whether a search compiles (cheap: for checking a request). */
-int sv_custom_check(const char *search, char *msg, size_t msg_len);
+                   double *axis, int64_t *n_from, int64_t *n_to, ev_error *err);
+/* Whether a search compiles (cheap: for checking a request); EV_EINVAL says why not. */
+int sv_custom_check(const char *search, ev_error *err);
 
 /* Built-in assets (assets.c, generated from web/). */
 typedef struct sv_asset {
