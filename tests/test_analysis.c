@@ -26,7 +26,10 @@ TEST(trustworthiness_matches_sklearn) {
     ASSERT_EQ(sscanf(ref, "%lf %lf", &t_ref, &c_ref), 2);
     free(ref);
     ev_map_quality q;
-    ASSERT_OK(ev_map_quality_compute(x, y, NULL, k, 0, 1, 0, &q, &err), &err);
+    ev_map_quality_params qp = ev_map_quality_params_default();
+    qp.k = k;
+    qp.seed = 1;
+    ASSERT_OK(ev_map_quality_compute(x, y, NULL, &qp, &q, &err), &err);
     snprintf(out, sizeof out, "  k = %d: trustworthiness %.9f (scikit-learn %.9f), continuity %.9f (%.9f)\n", k,
              q.trustworthiness, t_ref, q.continuity, c_ref);
     fputs(out, stderr);
@@ -50,8 +53,13 @@ TEST(sampled_estimates_and_knn_figures) {
   p.n_epochs = EV_TEST_SANITIZED ? 30 : 200;
   ASSERT_OK(ev_umap_run(x, NULL, &p, &y, NULL, &err), &err);
   ev_map_quality all, one, part;
-  ASSERT_OK(ev_map_quality_compute(x, y, labels, 10, 0, 1, 2, &all, &err), &err);
-  ASSERT_OK(ev_map_quality_compute(x, y, labels, 10, 0, 1, 1, &one, &err), &err);
+  ev_map_quality_params qp = ev_map_quality_params_default();
+  qp.k = 10;
+  qp.seed = 1;
+  qp.n_threads = 2;
+  ASSERT_OK(ev_map_quality_compute(x, y, labels, &qp, &all, &err), &err);
+  qp.n_threads = 1;
+  ASSERT_OK(ev_map_quality_compute(x, y, labels, &qp, &one, &err), &err);
   ASSERT_TRUE(!memcmp(&all, &one, sizeof all));
   double acc, recall;
   test_embed_quality(x, y, labels, &acc, &recall);
@@ -60,7 +68,10 @@ TEST(sampled_estimates_and_knn_figures) {
    * near-ties differently (measured: 1 neighbour in 30,000) */
   ASSERT_NEAR(all.knn_accuracy, acc, 1e-3);
   ASSERT_NEAR(all.knn_recall, recall, 1e-3);
-  ASSERT_OK(ev_map_quality_compute(x, y, labels, 10, 600, 7, 0, &part, &err), &err);
+  qp.sample = 600;
+  qp.seed = 7;
+  qp.n_threads = 0;
+  ASSERT_OK(ev_map_quality_compute(x, y, labels, &qp, &part, &err), &err);
   fprintf(stderr, "  exact T %.4f C %.4f recall %.4f acc %.4f; 600-point sample T %.4f C %.4f recall %.4f acc %.4f\n",
           all.trustworthiness, all.continuity, all.knn_recall, all.knn_accuracy, part.trustworthiness,
           part.continuity, part.knn_recall, part.knn_accuracy);
@@ -69,9 +80,13 @@ TEST(sampled_estimates_and_knn_figures) {
   ASSERT_NEAR(part.continuity, all.continuity, 0.01);
   ASSERT_NEAR(part.knn_recall, all.knn_recall, 0.03);
   /* bad input */
-  ASSERT_ERR(ev_map_quality_compute(x, y, labels, 1500, 0, 1, 0, &part, &err), EV_EINVAL, &err, "below N / 2");
+  qp = ev_map_quality_params_default();
+  qp.k = 1500;
+  ASSERT_ERR(ev_map_quality_compute(x, y, labels, &qp, &part, &err), EV_EINVAL, &err, "below N / 2");
   ev_matrix *y2 = test_mnist_rows(0, 10);
-  ASSERT_ERR(ev_map_quality_compute(x, y2, labels, 10, 0, 1, 0, &part, &err), EV_EMISMATCH, &err, "3000");
+  qp.k = 10;
+  ASSERT_ERR(ev_map_quality_compute(x, y2, labels, &qp, &part, &err), EV_EMISMATCH, &err, "3000");
+  ASSERT_ERR(ev_map_quality_compute(x, y2, labels, NULL, &part, &err), EV_EMISMATCH, &err, "3000"); /* NULL: defaults */
   ev_matrix_free(y2);
   ev_matrix_free(x);
   ev_matrix_free(y);

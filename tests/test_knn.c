@@ -218,12 +218,14 @@ TEST(search_one_matches_brute_force) {
   int32_t idx[12], want[12];
   float dist[12];
   double wd[12];
+  ev_knn_params kp = ev_knn_params_default();
+  kp.k = 12;
   for (int m = 0; m < 2; m++) {
     ev_metric metric = m ? EV_METRIC_COSINE : EV_METRIC_EUCLIDEAN;
+    kp.metric = metric;
     for (int i = 0; i < 10000; i += 997) {
       brute(mnist, mnist, i, i, 12, metric, want, wd);
-      ASSERT_OK(ev_knn_search_one(mnist, ev_matrix_row(mnist, i), i, 12, metric, m ? NULL : norms, idx, dist, &err),
-                &err);
+      ASSERT_OK(ev_knn_search_one(mnist, ev_matrix_row(mnist, i), i, m ? NULL : norms, &kp, idx, dist, &err), &err);
       for (int t = 0; t < 12; t++) {
         ASSERT_EQ(idx[t], want[t]);
         ASSERT_NEAR(dist[t], wd[t], 1e-6 * wd[t] + 1e-7);
@@ -232,10 +234,17 @@ TEST(search_one_matches_brute_force) {
   }
   /* more neighbours than rows: padded */
   ev_matrix *few = test_mnist_rows(0, 5);
-  ASSERT_OK(ev_knn_search_one(few, ev_matrix_row(few, 0), 0, 6, EV_METRIC_EUCLIDEAN, NULL, idx, dist, &err), &err);
+  kp.k = 6;
+  kp.metric = EV_METRIC_EUCLIDEAN;
+  ASSERT_OK(ev_knn_search_one(few, ev_matrix_row(few, 0), 0, NULL, &kp, idx, dist, &err), &err);
   ASSERT_TRUE(idx[3] >= 0 && idx[4] == -1 && isinf(dist[5]));
-  ASSERT_ERR(ev_knn_search_one(few, ev_matrix_row(few, 0), 0, 3, EV_METRIC_INNER_PRODUCT, NULL, idx, dist, &err), EV_EINVAL, &err,
+  kp.k = 3;
+  kp.metric = EV_METRIC_INNER_PRODUCT;
+  ASSERT_ERR(ev_knn_search_one(few, ev_matrix_row(few, 0), 0, NULL, &kp, idx, dist, &err), EV_EINVAL, &err,
              "euclidean or cosine");
+  kp.k = 0;
+  kp.metric = EV_METRIC_EUCLIDEAN;
+  ASSERT_ERR(ev_knn_search_one(few, ev_matrix_row(few, 0), 0, NULL, &kp, idx, dist, &err), EV_EINVAL, &err, "k = 0");
   ev_matrix_free(few);
   free(norms);
 }
@@ -330,11 +339,14 @@ TEST(recall_of_exact_is_one) {
   ev_knn_graph *g = NULL;
   ASSERT_OK(ev_knn_graph_build(mnist, &p, &g, &err), &err);
   double r;
-  ASSERT_OK(ev_knn_recall(mnist, g, 300, 1, 0, &r, &err), &err);
+  ev_knn_recall_params rp = ev_knn_recall_params_default();
+  rp.n_sample = 300;
+  rp.seed = 1;
+  ASSERT_OK(ev_knn_recall(mnist, g, &rp, &r, &err), &err);
   ASSERT_NEAR(r, 1.0, 0.0);
   /* damage the graph: replace each list's last neighbour by a far point */
   for (int64_t i = 0; i < g->n_points; i++) g->indices[i * 15 + 14] = (int32_t)((i + 5000) % 10000);
-  ASSERT_OK(ev_knn_recall(mnist, g, 300, 1, 0, &r, &err), &err);
+  ASSERT_OK(ev_knn_recall(mnist, g, &rp, &r, &err), &err);
   ASSERT_TRUE(r < 0.95 && r > 0.9);
   ev_knn_graph_free(g);
 }
@@ -350,7 +362,7 @@ static void check_approx(ev_matrix *x, ev_metric metric) {
   ASSERT_OK(ev_knn_graph_build(x, &p, &g, &err), &err);
   ASSERT_TRUE(!g->exact);
   double r;
-  ASSERT_OK(ev_knn_recall(x, g, 0, 1, 0, &r, &err), &err);
+  ASSERT_OK(ev_knn_recall(x, g, NULL, &r, &err), &err); /* the defaults: every point */
   fprintf(stderr, "  %s recall@15 over all points: %.4f\n", ev_metric_name(metric), r);
   ASSERT_TRUE(r >= 0.98);
   /* lists are sorted, free of self and duplicates */

@@ -16,7 +16,7 @@ TEST(affinities_hit_the_perplexity) {
   ASSERT_OK(ev_knn_graph_build(test_mnist(), &kp, &g, &err), &err);
   ev_csr *P = NULL;
   double *h = malloc(10000 * sizeof *h), *sigma = malloc(10000 * sizeof *sigma);
-  ASSERT_OK(ev_tsne_affinities(g, 30, 0, &P, sigma, h, &err), &err);
+  ASSERT_OK(ev_tsne_affinities(g, NULL, &P, sigma, h, &err), &err); /* the defaults: perplexity 30 */
   double worst = 0;
   for (int i = 0; i < 10000; i++) worst = fmax(worst, fabs(h[i] - log(30.0)));
   fprintf(stderr, "  largest entropy error %.2e nats\n", worst);
@@ -54,7 +54,10 @@ TEST(affinities_with_duplicates) {
   ev_knn_graph *g = NULL;
   ASSERT_OK(ev_knn_graph_build(x, &kp, &g, &err), &err);
   ev_csr *P = NULL;
-  ASSERT_OK(ev_tsne_affinities(g, 5, 1, &P, NULL, NULL, &err), &err);
+  ev_tsne_params tp = ev_tsne_params_default();
+  tp.perplexity = 5;
+  tp.n_threads = 1;
+  ASSERT_OK(ev_tsne_affinities(g, &tp, &P, NULL, NULL, &err), &err);
   for (int64_t e = 0; e < P->row_ptr[50]; e++) ASSERT_TRUE(isfinite(P->val[e]) && P->val[e] >= 0);
   ev_csr_free(P);
   ev_knn_graph_free(g);
@@ -81,7 +84,7 @@ static void compare_gradients(int dims, double dof, double tol, int bh) {
   ev_knn_graph *g = NULL;
   ev_csr *P = NULL;
   ASSERT_OK(ev_knn_graph_build(x, &kp, &g, &err), &err);
-  ASSERT_OK(ev_tsne_affinities(g, 30, 0, &P, NULL, NULL, &err), &err);
+  ASSERT_OK(ev_tsne_affinities(g, &p, &P, NULL, NULL, &err), &err); /* the run's P: perplexity 30 */
   float *ge = malloc(2000 * 3 * sizeof(float)), *gf = malloc(2000 * 3 * sizeof(float));
   double kle, klf;
   ASSERT_OK(ev__tsne_gradient_exact(P, y->data, 2000, dims, dof, 0.0, ge, &kle, &err), &err);
@@ -237,7 +240,9 @@ TEST(maps_in_two_threads_at_once) {
   ev_knn_graph *kg = NULL;
   ev_csr *P = NULL;
   ASSERT_OK(ev_knn_graph_build(x, &kp, &kg, &err), &err);
-  ASSERT_OK(ev_tsne_affinities(kg, 10, 0, &P, NULL, NULL, &err), &err);
+  ev_tsne_params tp = ev_tsne_params_default();
+  tp.perplexity = 10;
+  ASSERT_OK(ev_tsne_affinities(kg, &tp, &P, NULL, NULL, &err), &err);
   float *y = malloc(500 * 2 * sizeof(float));
   for (int t = 0; t < 1000; t++) y[t] = (float)((t * 7919 % 1000) / 50.0 - 10.0);
   fft_worker w[4];

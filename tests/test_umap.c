@@ -44,7 +44,8 @@ TEST(calibration_hits_log2_k) {
   ASSERT_TRUE(g != NULL);
   float *rho = malloc(10000 * sizeof *rho), *sigma = malloc(10000 * sizeof *sigma);
   ev_csr *fz = NULL;
-  ASSERT_OK(ev_umap_fuzzy_graph(g, 15, 1.0, 1.0, 0, &fz, rho, sigma, &err), &err);
+  /* NULL: the defaults, 15 neighbours and local_connectivity 1 */
+  ASSERT_OK(ev_umap_fuzzy_graph(g, NULL, &fz, rho, sigma, &err), &err);
   double worst = 0;
   for (int i = 0; i < 10000; i++) {
     ASSERT_NEAR(rho[i], g->distances[i * 14], 1e-6 * g->distances[i * 14]); /* local_connectivity 1 */
@@ -118,10 +119,13 @@ TEST(spectral_layout_matches_lapack) {
   ev_knn_graph *g = NULL;
   ev_csr *w = NULL;
   ASSERT_OK(ev_knn_graph_build(x, &kp, &g, &err), &err);
-  ASSERT_OK(ev_umap_fuzzy_graph(g, 15, 1.0, 1.0, 0, &w, NULL, NULL, &err), &err);
+  ev_umap_params up = ev_umap_params_default(); /* 15 neighbours, local_connectivity 1, set_op_mix_ratio 1 */
+  ASSERT_OK(ev_umap_fuzzy_graph(g, &up, &w, NULL, NULL, &err), &err);
   float *y = malloc(1500 * 3 * sizeof *y);
   int n_comp = 0;
-  ASSERT_OK(ev_umap_spectral_layout(w, 3, x, 7, 0, y, &n_comp, &err), &err);
+  up.n_dims = 3;
+  up.seed = 7;
+  ASSERT_OK(ev_umap_spectral_layout(w, x, &up, y, &n_comp, &err), &err);
   ASSERT_EQ(n_comp, 1);
   double *m = calloc(1500 * 1500, sizeof *m), ev[4];
   double *dis = malloc(1500 * sizeof *dis);

@@ -39,11 +39,24 @@ typedef struct ev_map_quality {
   double knn_accuracy;       /* NaN without labels */
 } ev_map_quality;
 
+/* Its own parameters, not ev_map_assess_params: that struct's sample -1
+ * (auto) and progress are ev_map_assess's recipe, which resolves them and
+ * then calls ev_map_quality_compute with these. */
+typedef struct ev_map_quality_params {
+  int k;                 /* neighbours, 1 <= k < N / 2 (default 15) */
+  int64_t sample;        /* 0 = every point (default), else that many points drawn from the
+                            seed (all of them if sample >= N) */
+  uint64_t seed;         /* the sample's (default 42) */
+  int n_threads;         /* 0 = OpenMP default */
+} ev_map_quality_params;
+
+ev_map_quality_params ev_map_quality_params_default(void);
+
 /* x: input vectors (N x D); y: their map (N x d); labels: N class codes
- * (>= 0, any number of classes; the vote's ties go to the smaller code) or NULL.  sample: 0 = every point, else that many points drawn
- * from the seed (all of them if sample >= N).  1 <= k < N / 2. */
-int ev_map_quality_compute(const ev_matrix *x, const ev_matrix *y, const int32_t *labels, int k, int64_t sample,
-                           uint64_t seed, int n_threads, ev_map_quality *out, ev_error *err);
+ * (>= 0, any number of classes; the vote's ties go to the smaller code) or
+ * NULL; params NULL: the defaults.  *out is zeroed first. */
+int ev_map_quality_compute(const ev_matrix *x, const ev_matrix *y, const int32_t *labels,
+                           const ev_map_quality_params *params, ev_map_quality *out, ev_error *err);
 
 /* The kNN graph parameters the analyses are tuned for: k = 30 neighbours
  * on the first 50 principal components (inputs with more columns are

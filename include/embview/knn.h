@@ -103,10 +103,14 @@ void ev_knn_graph_free(ev_knn_graph *g);
  * the batch engine's set-up costs more than the search.  skip: a row to
  * leave out (the query's own), or -1.  norms: x's row norms from
  * ev_knn_row_norms (kept between queries), or NULL to compute them.  idx and
- * dist receive k entries ascending by (distance, index), -1 / +inf past the
- * last row.  EUCLIDEAN or COSINE; distances computed in double. */
-int ev_knn_search_one(const ev_matrix *x, const float *q, int64_t skip, int k, ev_metric metric, const float *norms,
-                      int32_t *idx, float *dist, ev_error *err);
+ * dist receive params.k entries ascending by (distance, index), -1 / +inf
+ * past the last row.  From params (the kNN parameters, as for ev_knn_query;
+ * NULL: the defaults): k (1..100000) and metric (EUCLIDEAN or COSINE);
+ * distances computed in double.  The search is always exact, on the
+ * calling thread and in x's own dimensions: method, pca_dims, n_threads,
+ * the APPROX fields and progress are not used. */
+int ev_knn_search_one(const ev_matrix *x, const float *q, int64_t skip, const float *norms,
+                      const ev_knn_params *params, int32_t *idx, float *dist, ev_error *err);
 int ev_knn_row_norms(const ev_matrix *x, float *norms);
 
 /* Empty graph with every slot unset (index -1, distance +inf). */
@@ -118,12 +122,23 @@ int ev_knn_graph_new(int64_t n_points, int k, ev_metric metric, ev_knn_graph **o
 int ev_knn_graph_save(const char *path, const ev_knn_graph *g, ev_error *err);
 int ev_knn_graph_load(const char *path, ev_knn_graph **out, ev_error *err);
 
+/* Its own parameters, not ev_knn_params: k and the metric are the graph's,
+ * and a sample to measure on is no setting of a graph. */
+typedef struct ev_knn_recall_params {
+  int64_t n_sample;       /* points measured: 0 = all (default), else that many drawn from the
+                             seed (all of them when n_sample >= N) */
+  uint64_t seed;          /* the sample's (default 42) */
+  int n_threads;          /* 0 = OpenMP default */
+} ev_knn_recall_params;
+
+ev_knn_recall_params ev_knn_recall_params_default(void);
+
 /* Recall of `g` against exact search: the mean share of each sampled point's
- * true k neighbours found in its list, over n_sample points drawn with `seed`
- * (all points when n_sample <= 0 or >= N).  Distance ties at the k-th
- * neighbour count as found. */
-int ev_knn_recall(const ev_matrix *x, const ev_knn_graph *g, int64_t n_sample, uint64_t seed,
-                  int n_threads, double *recall, ev_error *err);
+ * true k neighbours found in its list, over params.n_sample points (params
+ * NULL: the defaults, every point).  Distance ties at the k-th neighbour
+ * count as found. */
+int ev_knn_recall(const ev_matrix *x, const ev_knn_graph *g, const ev_knn_recall_params *params, double *recall,
+                  ev_error *err);
 
 #ifdef __cplusplus
 }

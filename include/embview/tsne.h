@@ -42,16 +42,6 @@
 extern "C" {
 #endif
 
-/* Symmetric t-SNE affinities from a kNN graph (distances as the graph holds
- * them: euclidean distances are squared here).  Per point the Gaussian
- * precision is found by bisection so that the conditional distribution over
- * its neighbours has perplexity `perplexity` (entropy within 1e-5 nats, at
- * most 200 steps; duplicates and zero distances are fine).  Then
- * P = (P_j|i + P_i|j) / (2N).  `sigma_out` (optional, N values) receives each
- * point's bandwidth and `entropy_out` (optional) each achieved entropy. */
-int ev_tsne_affinities(const ev_knn_graph *g, double perplexity, int n_threads, ev_csr **p_out,
-                       double *sigma_out, double *entropy_out, ev_error *err);
-
 typedef enum ev_tsne_init {
   EV_TSNE_INIT_PCA = 0,  /* first principal components, scaled to sd 1e-4 */
   EV_TSNE_INIT_RANDOM,   /* N(0, 1e-4^2) from the seed */
@@ -91,6 +81,18 @@ typedef struct ev_tsne_params {
 } ev_tsne_params;
 
 ev_tsne_params ev_tsne_params_default(void);
+
+/* Symmetric t-SNE affinities from a kNN graph (distances as the graph holds
+ * them: euclidean distances are squared here).  Per point the Gaussian
+ * precision is found by bisection so that the conditional distribution over
+ * its neighbours has perplexity params.perplexity (entropy within 1e-5 nats,
+ * at most 200 steps; duplicates and zero distances are fine).  Then
+ * P = (P_j|i + P_i|j) / (2N).  `sigma_out` (optional, N values) receives each
+ * point's bandwidth and `entropy_out` (optional) each achieved entropy.
+ * From params (the t-SNE run's own, so that this is the P ev_tsne_run
+ * computes; NULL: the defaults): perplexity and n_threads. */
+int ev_tsne_affinities(const ev_knn_graph *g, const ev_tsne_params *params, ev_csr **p_out, double *sigma_out,
+                       double *entropy_out, ev_error *err);
 
 typedef struct ev_tsne_info {
   int k;                 /* neighbours used */

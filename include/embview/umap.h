@@ -91,20 +91,25 @@ int ev_umap_find_ab(double spread, double min_dist, double *a, double *b, ev_err
 /* The fuzzy simplicial set of a kNN graph (its first n_neighbors - 1
  * neighbours per point; missing ones, index -1, are skipped): a symmetric
  * CSR matrix of membership strengths in (0, 1].  rho_out and sigma_out
- * (optional, N values each) receive the per-point calibration. */
-int ev_umap_fuzzy_graph(const ev_knn_graph *g, int n_neighbors, double local_connectivity,
-                        double set_op_mix_ratio, int n_threads, ev_csr **out, float *rho_out,
+ * (optional, N values each) receive the per-point calibration.  From params
+ * (the UMAP run's own, so that this is the graph ev_umap_run builds; NULL:
+ * the defaults): n_neighbors, local_connectivity, set_op_mix_ratio and
+ * n_threads.  (ev_umap_run first lowers n_neighbors to N for smaller
+ * inputs; this function takes it as given.) */
+int ev_umap_fuzzy_graph(const ev_knn_graph *g, const ev_umap_params *params, ev_csr **out, float *rho_out,
                         float *sigma_out, ev_error *err);
 
-/* Spectral layout of a symmetric graph: coordinates (N x dims, row-major)
- * from the eigenvectors of the normalised Laplacian I - D^-1/2 W D^-1/2
- * after the trivial one; dense LAPACK for small graphs, thick-restart Lanczos
- * otherwise.  Disconnected graphs are laid out per component, components
- * placed apart (at `centroids`' principal positions when given: an
- * N-row matrix, usually the input vectors; else on the axes).  The result
- * is scaled to [-10, 10].  n_components_out is optional. */
-int ev_umap_spectral_layout(const ev_csr *graph, int dims, const ev_matrix *centroids, uint64_t seed,
-                            int n_threads, float *y, int *n_components_out, ev_error *err);
+/* Spectral layout of a symmetric graph: coordinates (N x n_dims, row-major,
+ * into y) from the eigenvectors of the normalised Laplacian
+ * I - D^-1/2 W D^-1/2 after the trivial one; dense LAPACK for small graphs,
+ * thick-restart Lanczos otherwise.  Disconnected graphs are laid out per
+ * component, components placed apart (at `centroids`' principal positions
+ * when given: an N-row matrix, usually the input vectors; else on the axes).
+ * The result is scaled to [-10, 10].  n_components_out is optional.  From
+ * params (the UMAP run's own, as for its spectral initialisation; NULL: the
+ * defaults): n_dims, seed and n_threads. */
+int ev_umap_spectral_layout(const ev_csr *graph, const ev_matrix *centroids, const ev_umap_params *params, float *y,
+                            int *n_components_out, ev_error *err);
 
 /* The epochs a run of n_points points makes: params->n_epochs, or when that
  * is 0, 500 up to 10,000 points and 200 above (umap-learn's rule). */

@@ -41,9 +41,13 @@ int ev_map_assess(const ev_matrix *x, const ev_matrix *y, const ev_knn_graph *in
   if (input_graph && input_graph->n_points != n)
     return ev__err(err, EV_EMISMATCH, "map assessment: the input graph has %lld points, the input %lld",
                    (long long)input_graph->n_points, (long long)n);
-  int64_t sample = p->sample >= 0 ? p->sample : n <= QUALITY_ALL_MAX ? 0 : QUALITY_SAMPLE;
+  ev_map_quality_params qp = ev_map_quality_params_default();
+  qp.k = p->quality_k;
+  qp.sample = p->sample >= 0 ? p->sample : n <= QUALITY_ALL_MAX ? 0 : QUALITY_SAMPLE;
+  qp.seed = p->seed;
+  qp.n_threads = p->n_threads;
   const int32_t *codes = labels && !labels->n_missing ? labels->codes : NULL;
-  int rc = ev_map_quality_compute(x, y, codes, p->quality_k, sample, p->seed, p->n_threads, &out->quality, err);
+  int rc = ev_map_quality_compute(x, y, codes, &qp, &out->quality, err);
   if (!rc && labels && input_graph) {
     ev_knn_params kp = ev_knn_params_default();
     kp.k = input_graph->k;

@@ -69,8 +69,20 @@ static void evaluate(const float *dx, const float *dy, int64_t n, int64_t i, int
   }
 }
 
-int ev_map_quality_compute(const ev_matrix *x, const ev_matrix *y, const int32_t *labels, int k, int64_t sample,
-                           uint64_t seed, int n_threads, ev_map_quality *out, ev_error *err) {
+ev_map_quality_params ev_map_quality_params_default(void) {
+  ev_map_quality_params p;
+  memset(&p, 0, sizeof p);
+  p.k = 15;
+  p.sample = 0;
+  p.seed = 42;
+  return p;
+}
+
+int ev_map_quality_compute(const ev_matrix *x, const ev_matrix *y, const int32_t *labels,
+                           const ev_map_quality_params *params, ev_map_quality *out, ev_error *err) {
+  ev_map_quality_params p = params ? *params : ev_map_quality_params_default();
+  int k = p.k;
+  int64_t sample = p.sample;
   int64_t n = x->n_rows, dx_dim = x->n_cols, dy_dim = y->n_cols;
   memset(out, 0, sizeof *out);
   if (y->n_rows != n)
@@ -101,7 +113,7 @@ int ev_map_quality_compute(const ev_matrix *x, const ev_matrix *y, const int32_t
   for (int64_t i = 0; i < n; i++) pts[i] = i;
   if (m < n) {
     ev__rng rng;
-    ev__rng_seed(&rng, seed, 0x6d617071ull);
+    ev__rng_seed(&rng, p.seed, 0x6d617071ull);
     for (int64_t t = 0; t < m; t++) {
       int64_t u = t + (int64_t)ev__rng_below(&rng, (uint64_t)(n - t));
       int64_t tmp = pts[t];
@@ -115,7 +127,7 @@ int ev_map_quality_compute(const ev_matrix *x, const ev_matrix *y, const int32_t
     for (int64_t t = 0; t < dx_dim; t++) s += (double)r[t] * r[t];
     norms[i] = (float)s;
   }
-  int nt = ev__resolve_threads(n_threads);
+  int nt = ev__resolve_threads(p.n_threads);
   (void)nt; /* only read by the pragma */
   int64_t n_blocks = (m + BLOCK - 1) / BLOCK;
   int oom = 0;

@@ -140,7 +140,11 @@ int cmd_knn(int argc, char **argv) {
   if (recall_n >= 0) {
     double recall;
     double t2 = cli_now();
-    rc = ev_knn_recall(ds->x, g, recall_n, p.seed, c.n_threads, &recall, &err);
+    ev_knn_recall_params rp = ev_knn_recall_params_default();
+    rp.n_sample = recall_n;
+    rp.seed = p.seed;
+    rp.n_threads = c.n_threads;
+    rc = ev_knn_recall(ds->x, g, &rp, &recall, &err);
     if (rc) {
       status = cli_fail_ev(&err, EXIT_FAIL);
       goto done;

@@ -57,8 +57,12 @@ void ev__tsne_calibrate(const double *dsq, int k, double target_h, double *p, do
   *h_out = h;
 }
 
-int ev_tsne_affinities(const ev_knn_graph *g, double perplexity, int n_threads, ev_csr **p_out,
-                       double *sigma_out, double *entropy_out, ev_error *err) {
+int ev_tsne_affinities(const ev_knn_graph *g, const ev_tsne_params *params, ev_csr **p_out, double *sigma_out,
+                       double *entropy_out, ev_error *err) {
+  ev_tsne_params defaults = ev_tsne_params_default();
+  if (!params) params = &defaults;
+  double perplexity = params->perplexity;
+  int n_threads = params->n_threads;
   int64_t n = g->n_points;
   int k_all = g->k;
   *p_out = NULL;

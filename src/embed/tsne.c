@@ -357,7 +357,7 @@ int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_par
   rc = ev__embed_graph("tsne", x, graph, k, &p.knn, p.n_threads, p.progress, &graph, &own, err);
   if (rc) goto done;
   double t1 = ev_seconds();
-  rc = ev_tsne_affinities(graph, p.perplexity, p.n_threads, &P, NULL, NULL, err);
+  rc = ev_tsne_affinities(graph, &p, &P, NULL, NULL, err);
   if (rc) goto done;
   double t2 = ev_seconds();
   rc = ev_matrix_new(n, dims, &y, err);

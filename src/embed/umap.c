@@ -106,7 +106,7 @@ static int initial_layout(const ev_matrix *x, const ev_csr *g, const ev_umap_par
     }
     case EV_UMAP_INIT_SPECTRAL: break;
   }
-  return ev_umap_spectral_layout(g, dims, x, p->seed, p->n_threads, y, n_comp, err);
+  return ev_umap_spectral_layout(g, x, p, y, n_comp, err);
 }
 
 int ev_umap_epochs(const ev_umap_params *params, int64_t n_points) {
@@ -145,8 +145,9 @@ int ev_umap_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_umap_par
   rc = ev__embed_graph("umap", x, graph, k, &p.knn, p.n_threads, p.progress, &graph, &own, err);
   if (rc) goto done;
   t1 = ev_seconds();
-  rc = ev_umap_fuzzy_graph(graph, n_neighbors, p.local_connectivity, p.set_op_mix_ratio, p.n_threads, &g, NULL,
-                           NULL, err);
+  ev_umap_params gp = p; /* with n_neighbors as lowered for small inputs */
+  gp.n_neighbors = n_neighbors;
+  rc = ev_umap_fuzzy_graph(graph, &gp, &g, NULL, NULL, err);
   if (rc) goto done;
   ev__umap_prune(g, n_epochs);
   t2 = ev_seconds();

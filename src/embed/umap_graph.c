@@ -129,10 +129,14 @@ int ev__umap_memberships(const ev_knn_graph *g, int k, int n_neighbors, double l
   return EV_OK;
 }
 
-int ev_umap_fuzzy_graph(const ev_knn_graph *g, int n_neighbors, double local_connectivity,
-                        double set_op_mix_ratio, int n_threads, ev_csr **out, float *rho_out,
+int ev_umap_fuzzy_graph(const ev_knn_graph *g, const ev_umap_params *params, ev_csr **out, float *rho_out,
                         float *sigma_out, ev_error *err) {
   *out = NULL;
+  ev_umap_params defaults = ev_umap_params_default();
+  if (!params) params = &defaults;
+  int n_neighbors = params->n_neighbors;
+  double local_connectivity = params->local_connectivity, set_op_mix_ratio = params->set_op_mix_ratio;
+  int n_threads = params->n_threads;
   int64_t n = g->n_points;
   int k = n_neighbors - 1;
   if (n_neighbors < 2)

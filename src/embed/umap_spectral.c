@@ -381,11 +381,15 @@ static int anchors(const ev_csr *g, const int32_t *label, int n_comp, int dims, 
   return EV_OK;
 }
 
-int ev_umap_spectral_layout(const ev_csr *graph, int dims, const ev_matrix *centroids, uint64_t seed,
-                            int n_threads, float *y, int *n_components_out, ev_error *err) {
+int ev_umap_spectral_layout(const ev_csr *graph, const ev_matrix *centroids, const ev_umap_params *params, float *y,
+                            int *n_components_out, ev_error *err) {
+  ev_umap_params defaults = ev_umap_params_default();
+  if (!params) params = &defaults;
+  int dims = params->n_dims;
+  uint64_t seed = params->seed;
   int64_t n = graph->n_rows;
-  if (dims < 1) return ev__err(err, EV_EINVAL, "umap: spectral layout needs dims >= 1, got %d", dims);
-  int nt = ev__resolve_threads(n_threads);
+  if (dims < 1) return ev__err(err, EV_EINVAL, "umap: spectral layout needs n_dims >= 1, got %d", dims);
+  int nt = ev__resolve_threads(params->n_threads);
   int32_t *label = ev__malloc((size_t)(n ? n : 1) * sizeof *label);
   int64_t *local = ev__malloc((size_t)(n ? n : 1) * sizeof *local);
   double *coords = ev__malloc((size_t)(n ? n : 1) * (size_t)dims * sizeof *coords);

@@ -168,8 +168,20 @@ done:
 
 /* ---- recall ---- */
 
-int ev_knn_recall(const ev_matrix *x, const ev_knn_graph *g, int64_t n_sample, uint64_t seed,
-                  int n_threads, double *recall, ev_error *err) {
+ev_knn_recall_params ev_knn_recall_params_default(void) {
+  ev_knn_recall_params p;
+  memset(&p, 0, sizeof p);
+  p.n_sample = 0;
+  p.seed = 42;
+  return p;
+}
+
+int ev_knn_recall(const ev_matrix *x, const ev_knn_graph *g, const ev_knn_recall_params *params, double *recall,
+                  ev_error *err) {
+  ev_knn_recall_params p = params ? *params : ev_knn_recall_params_default();
+  int64_t n_sample = p.n_sample;
+  uint64_t seed = p.seed;
+  int n_threads = p.n_threads;
   int64_t n = x->n_rows;
   int k = g->k;
   *recall = NAN;

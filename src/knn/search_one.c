@@ -38,8 +38,12 @@ static double exact_distance(const float *q, double q_norm, const float *r, int6
   return q_norm > 0 && rn > 0 ? 1.0 - s / (q_norm * sqrt(rn)) : 1.0; /* all-zero rows: distance 1 */
 }
 
-int ev_knn_search_one(const ev_matrix *x, const float *q, int64_t skip, int k, ev_metric metric, const float *norms,
-                      int32_t *idx, float *dist, ev_error *err) {
+int ev_knn_search_one(const ev_matrix *x, const float *q, int64_t skip, const float *norms,
+                      const ev_knn_params *params, int32_t *idx, float *dist, ev_error *err) {
+  ev_knn_params defaults = ev_knn_params_default();
+  if (!params) params = &defaults;
+  int k = params->k;
+  ev_metric metric = params->metric;
   if (metric != EV_METRIC_EUCLIDEAN && metric != EV_METRIC_COSINE)
     return ev__err(err, EV_EINVAL, "knn search: euclidean or cosine only");
   if (k < 1 || k > 100000) return ev__err(err, EV_EINVAL, "knn search: k = %d (need 1..100000)", k);

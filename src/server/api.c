@@ -183,8 +183,10 @@ static void route_neighbors(const sv_dataset *d, const sv_request *q, sv_reply *
   int32_t idx[MAX_K];
   float dist[MAX_K];
   ev_error err = {0};
-  if (ev_knn_search_one(d->ds->x, ev_matrix_row(d->ds->x, i), i, (int)k, (ev_metric)metric, d->norms, idx, dist,
-                        &err)) {
+  ev_knn_params kp = ev_knn_params_default();
+  kp.k = (int)k;
+  kp.metric = (ev_metric)metric;
+  if (ev_knn_search_one(d->ds->x, ev_matrix_row(d->ds->x, i), i, d->norms, &kp, idx, dist, &err)) {
     reply_error(r, 500, "neighbours: %s", err.msg);
     return;
   }
