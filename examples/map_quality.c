@@ -21,8 +21,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   ev_error err = {0};
-  ev_load_options opts;
-  ev_load_options_default(&opts);
+  ev_load_options opts = ev_load_options_default();
   opts.labels_path = argv[2];
   ev_dataset *ds = NULL;
   if (ev_dataset_load(argv[1], &opts, &ds, NULL, &err)) return fail("load", &err);
@@ -64,7 +63,7 @@ int main(int argc, char **argv) {
 
   /* How faithful the map is, and which classes mix in the input (the
    * analyses' graph) and on the map: what `embview analyze` reports. */
-  ev_knn_params ap = ev_analysis_knn_params();
+  ev_knn_params ap = ev_analysis_knn_params_default();
   if (ev_knn_graph_build(x, &ap, &input_graph, &err)) {
     fail("analysis graph", &err);
     goto done;

@@ -22,8 +22,7 @@ int main(int argc, char **argv) {
   }
   ev_error err = {0};
   ev_notes notes = {0};
-  ev_load_options opts;
-  ev_load_options_default(&opts);
+  ev_load_options opts = ev_load_options_default();
   opts.labels_path = argv[2];
   ev_dataset *ds = NULL, *back = NULL;
   if (ev_dataset_load(argv[1], &opts, &ds, NULL, &err)) return fail("load", &err);
@@ -55,8 +54,7 @@ int main(int argc, char **argv) {
   }
 
   ev_dataset out = {.x = x, .meta = meta};
-  ev_tb_export_options eo;
-  ev_tb_export_options_default(&eo);
+  ev_tb_export_options eo = ev_tb_export_options_default();
   eo.tensor_name = "digits";
   eo.force = 1; /* replace what an earlier run left */
   if (ev_tb_export(argv[3], &out, &eo, &notes, &err)) {

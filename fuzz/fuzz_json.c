@@ -182,8 +182,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ev_tb_bookmarks_free(b);
   } else if (paths_are_local(root)) {
     ev_dataset *ds = NULL;
-    ev_load_options lo;
-    ev_load_options_default(&lo);
+    ev_load_options lo = ev_load_options_default();
     ev__budget budget;
     ev__budget_init(&budget, 0);
     rc = ev__tb_standalone_load(path, &lo, &ds, &notes, &budget, &err);

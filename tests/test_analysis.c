@@ -99,11 +99,11 @@ TEST(overlap_agrees_with_a_classifier) {
   const ev_matrix *x = test_mnist();
   const int32_t *labels = test_mnist_labels();
   ASSERT_TRUE(x && labels);
-  ev_knn_params kp = ev_analysis_knn_params();
+  ev_knn_params kp = ev_analysis_knn_params_default();
   ev_knn_graph *g = NULL;
   ASSERT_OK(ev_knn_graph_build(x, &kp, &g, &err), &err);
   ev_overlap *o = NULL;
-  ASSERT_OK(ev_overlap_compute(g, NULL, labels, 10, 0, &o, &err), &err);
+  ASSERT_OK(ev_overlap_compute(g, NULL, labels, 10, NULL, &o, &err), &err);
   ASSERT_EQ(o->n_pairs, 45);
   for (int q = 1; q < 45; q++) ASSERT_TRUE(o->pairs[q].score <= o->pairs[q - 1].score);
   /* the confusion matrix counts every point once; shares sum to 1 per class */
@@ -145,7 +145,7 @@ TEST(overlap_agrees_with_a_classifier) {
   ev_overlap *o2 = NULL;
   ASSERT_OK(ev_umap_run(x, g, &p, &y, NULL, &err), &err);
   ASSERT_OK(ev_knn_graph_build(y, &kp, &gy, &err), &err);
-  ASSERT_OK(ev_overlap_compute(g, gy, labels, 10, 0, &o2, &err), &err);
+  ASSERT_OK(ev_overlap_compute(g, gy, labels, 10, NULL, &o2, &err), &err);
   int n_real = 0;
   for (int q = 0; q < 45; q++) n_real += o2->pairs[q].verdict == EV_OVERLAP_REAL;
   fprintf(stderr, "  on the UMAP map: %d real overlaps; top pair %d-%d %s (input %.4f, map %.4f)\n", n_real,
@@ -156,7 +156,18 @@ TEST(overlap_agrees_with_a_classifier) {
   ev_knn_graph_free(gy);
   ev_matrix_free(y);
   /* bad input */
-  ASSERT_ERR(ev_overlap_compute(g, NULL, labels, 5, 0, &o2, &err), EV_EINVAL, &err, "beyond the 5 classes");
+  ASSERT_ERR(ev_overlap_compute(g, NULL, labels, 5, NULL, &o2, &err), EV_EINVAL, &err, "beyond the 5 classes");
+  /* the threshold comes from ev_overlap_params_default; 0 means 0 (every pair overlaps), not "the default" */
+  ev_overlap_params op = ev_overlap_params_default();
+  ASSERT_NEAR(op.threshold, 0.005, 0);
+  op.threshold = 0;
+  ASSERT_OK(ev_overlap_compute(g, NULL, labels, 10, &op, &o2, &err), &err);
+  for (int q = 0; q < 45; q++) ASSERT_EQ(o2->pairs[q].verdict, EV_OVERLAP_INPUT);
+  ev_overlap_free(o2);
+  o2 = NULL;
+  op.threshold = -1;
+  ASSERT_ERR(ev_overlap_compute(g, NULL, labels, 10, &op, &o2, &err), EV_EINVAL, &err, "threshold -1");
+  ASSERT_TRUE(o2 == NULL);
   ev_overlap_free(o);
   ev_knn_graph_free(g);
 }
@@ -169,7 +180,7 @@ TEST(suspects_find_flipped_labels) {
   const ev_matrix *x = test_mnist();
   const int32_t *truth = test_mnist_labels();
   ASSERT_TRUE(x && truth);
-  ev_knn_params kp = ev_analysis_knn_params();
+  ev_knn_params kp = ev_analysis_knn_params_default();
   ev_knn_graph *g = NULL;
   ASSERT_OK(ev_knn_graph_build(x, &kp, &g, &err), &err);
   int32_t *noisy = malloc(10000 * sizeof *noisy);

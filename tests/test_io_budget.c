@@ -35,8 +35,7 @@ static const char *many_lines(const char *name, size_t n) {
 }
 
 static int load(const char *path, uint64_t max_memory, const char *metadata, ev_error *err) {
-  ev_load_options o;
-  ev_load_options_default(&o);
+  ev_load_options o = ev_load_options_default();
   o.max_memory = max_memory;
   o.metadata_path = metadata;
   ev_dataset *ds = NULL;

@@ -634,8 +634,7 @@ TEST(empty_missing_and_directories) {
   }
   ASSERT_REJECTS(R_LOAD, dir, 5, EV_ENOTFOUND, "no embeddings");
   /* the same for the metadata and labels files of a dataset */
-  ev_load_options o;
-  ev_load_options_default(&o);
+  ev_load_options o = ev_load_options_default();
   load_opts = &o;
   const char *vecs = fx_path("mnist/mnist500.tsv");
   o.metadata_path = dir;
@@ -729,8 +728,7 @@ TEST(fault_injection_text) {
   const char *meta1 = test_write_file("corrupt_fault1.tsv", text, strlen(text));
   fault_sweep(R_META, meta1, 3);
   fault_sweep(R_LABELS, meta1, 3);
-  ev_load_options o;
-  ev_load_options_default(&o);
+  ev_load_options o = ev_load_options_default();
   o.metadata_path = meta;
   o.labels_path = meta1;
   load_opts = &o;

@@ -145,7 +145,7 @@ static int setup(void) {
   }
   if (ev_labels_from_column(tables[0], 0, &labels60, &err)) return -1;
   for (int v = 0; v < 2; v++)
-    if (ev_overlap_compute(g60[v], NULL, labels60->codes, labels60->n_classes, 0, &overlaps[v], &err) ||
+    if (ev_overlap_compute(g60[v], NULL, labels60->codes, labels60->n_classes, NULL, &overlaps[v], &err) ||
         ev_suspects_compute(g60[v], labels60->codes, labels60->n_classes, NULL, &suspects[v], &err))
       return -1;
   return 0;
@@ -199,7 +199,7 @@ static int w_svg(int v, ev_error *err) {
 }
 
 static int w_html(int v, ev_error *err) {
-  ev_report r = {0};
+  ev_report r = ev_report_default();
   r.title = v ? "second" : "first";
   r.input_summary = "60 points";
   r.method = "PCA";
@@ -230,8 +230,7 @@ static int w_export(int v, int standalone, const char *name, ev_error *err) {
   ev_dataset ds = {0};
   ds.x = images[v];
   ds.meta = meta;
-  ev_tb_export_options o;
-  ev_tb_export_options_default(&o);
+  ev_tb_export_options o = ev_tb_export_options_default();
   o.force = 1;
   o.standalone = standalone;
   int rc = ev_tb_export(in_folder(name), &ds, &o, NULL, err);

@@ -173,8 +173,7 @@ TEST(idx_detect_and_load_with_labels) {
   ASSERT_EQ(f, EV_FORMAT_IDX);
   ASSERT_OK(ev_format_detect(fx_path("idx/double_2d.idx"), &f, &err), &err);
   ASSERT_EQ(f, EV_FORMAT_IDX);
-  ev_load_options opts;
-  ev_load_options_default(&opts);
+  ev_load_options opts = ev_load_options_default();
   opts.labels_path = MNIST_LABELS;
   ev_dataset *ds = NULL;
   ASSERT_OK(ev_dataset_load(MNIST_IMAGES, &opts, &ds, NULL, &err), &err);

@@ -415,9 +415,8 @@ TEST(meta_labels_read_formats) {
 TEST(meta_dataset_load_counts) {
   ev_error err = {0};
   ev_notes notes = {0};
-  ev_load_options opts;
+  ev_load_options opts = ev_load_options_default();
   ev_dataset *ds = NULL;
-  ev_load_options_default(&opts);
   /* matching: 500 vectors, metadata with a "label" header line, IDX labels */
   opts.metadata_path = fx_path("mnist/mnist500_meta_label.tsv");
   opts.labels_path = fx_path("mnist/mnist500-labels-idx1-ubyte");

@@ -180,8 +180,7 @@ TEST(npz_dataset_load) {
   ASSERT_EQ(f, EV_FORMAT_NPZ);
   ASSERT_OK(ev_format_detect(fx_path("npz/empty.npz"), &f, &err), &err);
   ASSERT_EQ(f, EV_FORMAT_NPZ);
-  ev_load_options opts;
-  ev_load_options_default(&opts);
+  ev_load_options opts = ev_load_options_default();
   opts.labels_path = fx_path("mnist/mnist10k_labels.npy");
   ev_dataset *ds = NULL;
   ASSERT_OK(ev_dataset_load(fx_path("mnist/mnist10k.npz"), &opts, &ds, NULL, &err), &err);

@@ -281,8 +281,17 @@ TEST(text_columns_and_options) {
   ev_matrix_free(m);
   ASSERT_EQ(notes.n, 1);
   ASSERT_CONTAINS(notes.msg[0], "ignored 1 non-numeric column");
+  /* the defaults detect both (the zero struct would mean "no header row"), as NULL does */
+  ev_text_options o = ev_text_options_default();
+  ASSERT_EQ(o.delimiter, 0);
+  ASSERT_EQ(o.header, -1);
+  ASSERT_EQ(ev_load_options_default().text.header, -1);
+  ASSERT_OK(read_text("text_defaults.csv", "x,y\n3,4\n", &o, &m, NULL, NULL, &err), &err);
+  ASSERT_EQ(m->n_rows, 1);
+  ev_matrix_free(m);
   /* forced header: the first all-numeric row becomes names */
-  ev_text_options o = {',', 1};
+  o.delimiter = ',';
+  o.header = 1;
   ASSERT_OK(read_text("text_forced.csv", "1,2\n3,4\n", &o, &m, NULL, NULL, &err), &err);
   int64_t n = m->n_rows;
   ev_matrix_free(m);
@@ -339,8 +348,7 @@ TEST(text_detect_and_load) {
   const char *p = test_write_file("text_detect.txt", "1,2\n3,4\n", 8);
   ASSERT_OK(ev_format_detect(p, &f, &err), &err);
   ASSERT_EQ(f, EV_FORMAT_CSV);
-  ev_load_options opts;
-  ev_load_options_default(&opts);
+  ev_load_options opts = ev_load_options_default();
   opts.metadata_path = fx_path("mnist/mnist500_meta_multi.tsv");
   ev_dataset *ds = NULL;
   ASSERT_OK(ev_dataset_load(fx_path("mnist/mnist500_header.csv"), &opts, &ds, NULL, &err), &err);

@@ -12,7 +12,7 @@ static char *str_of(const char *s) {
   ev_json b = {0};
   ev_json_str(&b, s);
   snprintf(out, sizeof out, "%s", b.failed ? "(failed)" : b.p);
-  ev_json_free(&b);
+  ev_json_clear(&b);
   return out;
 }
 
@@ -44,7 +44,7 @@ TEST(numbers_json_lacks_are_null) {
   ev_json_put(&b, ",", 1);
   ev_json_num(&b, -INFINITY);
   ASSERT_STR_EQ(b.p, "0.5,null,null");
-  ev_json_free(&b);
+  ev_json_clear(&b);
 }
 
 TEST(long_pieces_and_failed_allocations) {
@@ -54,14 +54,34 @@ TEST(long_pieces_and_failed_allocations) {
   big[sizeof big - 1] = 0;
   ev_json_printf(&b, "[%s]", big); /* longer than the writer's stack buffer */
   ASSERT_EQ(b.len, sizeof big + 1);
-  ev_json_free(&b);
+  ev_json_clear(&b);
   ev__alloc_fail_at(1); /* the first allocation fails: the buffer says so and stays failed */
   ev_json_put(&b, "abc", 3);
   ev__alloc_fail_at(0);
   ASSERT_TRUE(b.failed);
   ev_json_put(&b, "def", 3);
   ASSERT_TRUE(b.failed && b.len == 0);
-  ev_json_free(&b);
+  ev_json_clear(&b);
+}
+
+/* _clear, not _free: the struct is the caller's, zeroed for reuse (also
+ * after a failure), and NULL is allowed. */
+TEST(clear_zeroes_for_reuse) {
+  ev_json b = {0};
+  ev_json_put(&b, "[1]", 3);
+  ev_json_clear(&b);
+  ASSERT_TRUE(b.p == NULL && b.len == 0 && b.cap == 0 && !b.failed);
+  ev__alloc_fail_at(1);
+  ev_json_put(&b, "x", 1);
+  ev__alloc_fail_at(0);
+  ASSERT_TRUE(b.failed);
+  ev_json_clear(&b);
+  ASSERT_TRUE(!b.failed);
+  ev_json_put(&b, "[2]", 3);
+  ASSERT_STR_EQ(b.p, "[2]");
+  ev_json_clear(&b);
+  ev_json_clear(&b); /* twice is fine */
+  ev_json_clear(NULL);
 }
 
 int main(int argc, char **argv) {
@@ -70,6 +90,7 @@ int main(int argc, char **argv) {
       {"utf8_kept_other_bytes_replaced", utf8_kept_other_bytes_replaced},
       {"numbers_json_lacks_are_null", numbers_json_lacks_are_null},
       {"long_pieces_and_failed_allocations", long_pieces_and_failed_allocations},
+      {"clear_zeroes_for_reuse", clear_zeroes_for_reuse},
   };
   return test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
 }

@@ -568,8 +568,7 @@ TEST(tutorial_log_dir) {
                 "all_model_checkpoint_paths: \"/home/someone/mnist/logs/model.ckpt-1\"\n");
   snprintf(p, sizeof p, "%s/projector_config.pbtxt", dir);
   write_text(p, "embeddings {\n  tensor_name: \"embedding:0\"\n  metadata_path: \"/home/someone/mnist/logs/metadata.tsv\"\n}\n");
-  ev_load_options lo;
-  ev_load_options_default(&lo);
+  ev_load_options lo = ev_load_options_default();
   ev_dataset *ds = NULL;
   ASSERT_OK(ev_dataset_load(dir, &lo, &ds, &notes, &err), &err);
   ASSERT_EQ(ds->source.format, EV_FORMAT_TENSORBOARD);
@@ -690,8 +689,7 @@ TEST(export_round_trip) {
   snprintf(dir, sizeof dir, "%s", test_out_path("exported_logdir"));
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   ASSERT_EQ(test_system(cmd), 0);
-  ev_tb_export_options o;
-  ev_tb_export_options_default(&o);
+  ev_tb_export_options o = ev_tb_export_options_default();
   ASSERT_OK(ev_tb_export(dir, &ds, &o, &notes, &err), &err);
   ASSERT_EQ(notes.n, 0);
   ev_dataset *back = NULL;
@@ -810,8 +808,7 @@ TEST(standalone_config) {
   /* the fixture lies outside the config's folder and its parent: refused,
    * then loaded with the option (and a note naming it) */
   ASSERT_ERR(ev_dataset_load(cfg, NULL, &ds, &notes, &err), EV_EPERM, &err, "--allow-outside-paths");
-  ev_load_options lo;
-  ev_load_options_default(&lo);
+  ev_load_options lo = ev_load_options_default();
   lo.allow_outside_paths = 1;
   ASSERT_OK(ev_dataset_load(cfg, &lo, &ds, &notes, &err), &err);
   ASSERT_EQ(notes.n, 2);
@@ -881,8 +878,7 @@ TEST(log_dir_paths_stay_inside) {
   ev_error err = {0};
   ev_notes notes = {0};
   ev_dataset *ds = NULL;
-  ev_load_options lo;
-  ev_load_options_default(&lo);
+  ev_load_options lo = ev_load_options_default();
   char body[2000], cfg[1200], want[2000];
   snprintf(cfg, sizeof cfg, "%s/projector_config.pbtxt", scope_log);
   /* absolute, outside: refused, the message names config, field, path, real path and the option */
@@ -1056,8 +1052,7 @@ TEST(standalone_paths_stay_inside) {
   ev_error err = {0};
   ev_notes notes = {0};
   ev_dataset *ds = NULL;
-  ev_load_options lo;
-  ev_load_options_default(&lo);
+  ev_load_options lo = ev_load_options_default();
   char json[2400], cfg[1200], p[4000];
   snprintf(cfg, sizeof cfg, "%s/config.json", scope_log);
   snprintf(p, sizeof p, "cp '%s/vecs.tsv' '%s/'", scope_out, scope_log);

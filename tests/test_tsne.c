@@ -295,8 +295,13 @@ TEST(degenerate_inputs) {
   ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_EINVAL, &err, "perplexity 50 too large for 120 points");
   p.perplexity = 10;
   p.theta = -0.5;
-  ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_EINVAL, &err, "theta -0.5: expected 0 (auto) to 2");
-  p.theta = 0;
+  ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_EINVAL, &err, "theta -0.5: expected more than 0, at most 2");
+  p.theta = 0; /* no longer "auto": the defaults are values (1.0 early, 0.7 after) */
+  ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_EINVAL, &err, "theta 0: expected more than 0");
+  p.theta = 0.7;
+  p.early_theta = 2.5;
+  ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_EINVAL, &err, "early_theta 2.5");
+  p.early_theta = 1.0;
   /* a fitting perplexity works, also with a constant column and 3-D output */
   for (int i = 0; i < 120; i++) pts[2 * i + 1] = 7;
   p.n_dims = 3;
@@ -321,6 +326,46 @@ TEST(degenerate_inputs) {
   pts[7] = NAN;
   ASSERT_OK(ev_matrix_wrap(pts, 120, 2, 2, &x, &err), &err);
   ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_ENONFINITE, &err, "NaN");
+  ev_matrix_free(x);
+}
+
+/* One name table per enum (what the CLI maps --init through): every value's
+ * name parses back to it; unknown names are -1, unknown values "?". */
+TEST(enum_names_round_trip) {
+  for (int v = EV_TSNE_INIT_PCA; v <= EV_TSNE_INIT_USER; v++)
+    ASSERT_EQ(ev_tsne_init_parse(ev_tsne_init_name((ev_tsne_init)v)), v);
+  for (int v = EV_TSNE_GRADIENT_AUTO; v <= EV_TSNE_GRADIENT_BH; v++)
+    ASSERT_EQ(ev_tsne_gradient_parse(ev_tsne_gradient_name((ev_tsne_gradient)v)), v);
+  ASSERT_STR_EQ(ev_tsne_init_name(EV_TSNE_INIT_RANDOM), "random");
+  ASSERT_STR_EQ(ev_tsne_gradient_name(EV_TSNE_GRADIENT_BH), "bh");
+  ASSERT_STR_EQ(ev_tsne_init_name((ev_tsne_init)3), "?");
+  ASSERT_STR_EQ(ev_tsne_gradient_name((ev_tsne_gradient)-1), "?");
+  ASSERT_EQ(ev_tsne_init_parse("spectral"), -1);
+  ASSERT_EQ(ev_tsne_init_parse("PCA"), -1);
+  ASSERT_EQ(ev_tsne_init_parse("?"), -1);
+  ASSERT_EQ(ev_tsne_gradient_parse(""), -1);
+  ASSERT_EQ(ev_tsne_gradient_parse(NULL), -1);
+}
+
+/* Defaults are values; only the learning rate, which depends on N, stays
+ * 0 = auto.  The observer's interval has no "0 = default" any more. */
+TEST(defaults_are_values) {
+  ev_error err = {0};
+  ev_tsne_params p = ev_tsne_params_default();
+  ASSERT_NEAR(p.early_theta, 1.0, 0);
+  ASSERT_NEAR(p.theta, 0.7, 0);
+  ASSERT_EQ(p.observer.every, 10);
+  ASSERT_NEAR(p.learning_rate, 0, 0);
+  ASSERT_EQ(ev_map_params_default(EV_MAP_TSNE).observer.every, 10);
+  float pts[240];
+  for (int i = 0; i < 240; i++) pts[i] = (float)((i * 37) % 101);
+  ev_matrix *x = NULL, *y = NULL;
+  ASSERT_OK(ev_matrix_wrap(pts, 120, 2, 2, &x, &err), &err);
+  int last = 0;
+  p.perplexity = 10;
+  p.observer = (ev_embed_observer){stop_at_20, &last, 0};
+  ASSERT_ERR(ev_tsne_run(x, NULL, &p, &y, NULL, &err), EV_EINVAL, &err, "observer.every 0: expected at least 1");
+  ASSERT_TRUE(y == NULL && last == 0);
   ev_matrix_free(x);
 }
 
@@ -374,6 +419,8 @@ int main(int argc, char **argv) {
       {"callback_sees_progress_and_can_stop", callback_sees_progress_and_can_stop},
       {"degenerate_inputs", degenerate_inputs},
       {"transform_places_new_points", transform_places_new_points},
+      {"enum_names_round_trip", enum_names_round_trip},
+      {"defaults_are_values", defaults_are_values},
   };
   int rc = test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
   return rc;

@@ -288,6 +288,43 @@ TEST(callback_sees_epochs_and_can_stop) {
   ev_matrix_free(x);
 }
 
+/* One name table per enum (what the CLI maps --init and --sgd through):
+ * every value's name parses back to it; unknown names are -1, unknown
+ * values "?". */
+TEST(enum_names_round_trip) {
+  for (int v = EV_UMAP_INIT_SPECTRAL; v <= EV_UMAP_INIT_USER; v++)
+    ASSERT_EQ(ev_umap_init_parse(ev_umap_init_name((ev_umap_init)v)), v);
+  for (int v = EV_UMAP_SGD_DETERMINISTIC; v <= EV_UMAP_SGD_HOGWILD; v++)
+    ASSERT_EQ(ev_umap_sgd_parse(ev_umap_sgd_name((ev_umap_sgd)v)), v);
+  ASSERT_STR_EQ(ev_umap_init_name(EV_UMAP_INIT_SPECTRAL), "spectral");
+  ASSERT_STR_EQ(ev_umap_sgd_name(EV_UMAP_SGD_HOGWILD), "hogwild");
+  ASSERT_STR_EQ(ev_umap_init_name((ev_umap_init)4), "?");
+  ASSERT_STR_EQ(ev_umap_sgd_name((ev_umap_sgd)-1), "?");
+  ASSERT_EQ(ev_umap_init_parse("fft"), -1);
+  ASSERT_EQ(ev_umap_init_parse("Spectral"), -1);
+  ASSERT_EQ(ev_umap_sgd_parse("?"), -1);
+  ASSERT_EQ(ev_umap_sgd_parse(NULL), -1);
+}
+
+/* Defaults are values; only the epochs, which depend on N, stay 0 = auto.
+ * The observer's interval has no "0 = default" any more. */
+TEST(defaults_are_values) {
+  ev_error err = {0};
+  ev_umap_params p = ev_umap_params_default();
+  ASSERT_EQ(p.observer.every, 5);
+  ASSERT_EQ(p.n_epochs, 0);
+  ASSERT_EQ(ev_umap_epochs(&p, 10000), 500);
+  ASSERT_EQ(ev_umap_epochs(&p, 10001), 200);
+  ASSERT_EQ(ev_map_params_default(EV_MAP_UMAP).observer.every, 5);
+  ev_matrix *x = test_mnist_rows(0, 100), *y = NULL;
+  ASSERT_TRUE(x != NULL);
+  watch w = {0, 0, 0};
+  p.observer = (ev_embed_observer){on_epoch, &w, 0};
+  ASSERT_ERR(ev_umap_run(x, NULL, &p, &y, NULL, &err), EV_EINVAL, &err, "observer.every 0: expected at least 1");
+  ASSERT_TRUE(y == NULL && w.calls == 0);
+  ev_matrix_free(x);
+}
+
 TEST(degenerate_inputs) {
   ev_error err = {0};
   ev_umap_params p = ev_umap_params_default();
@@ -387,6 +424,8 @@ int main(int argc, char **argv) {
       {"callback_sees_epochs_and_can_stop", callback_sees_epochs_and_can_stop},
       {"degenerate_inputs", degenerate_inputs},
       {"transform_places_new_points", transform_places_new_points},
+      {"enum_names_round_trip", enum_names_round_trip},
+      {"defaults_are_values", defaults_are_values},
   };
   return test_main(argc, argv, tests, (int)(sizeof tests / sizeof tests[0]));
 }

@@ -58,10 +58,11 @@ ev_map_quality_params ev_map_quality_params_default(void);
 int ev_map_quality_compute(const ev_matrix *x, const ev_matrix *y, const int32_t *labels,
                            const ev_map_quality_params *params, ev_map_quality *out, ev_error *err);
 
-/* The kNN graph parameters the analyses are tuned for: k = 30 neighbours
- * on the first 50 principal components (inputs with more columns are
- * projected first).  Set n_threads/progress before building. */
-ev_knn_params ev_analysis_knn_params(void);
+/* The analysis graph's parameters, the kNN graph the analyses are tuned
+ * for: k = 30 neighbours on the first 50 principal components (inputs with
+ * more columns are projected first).  Set n_threads/progress before
+ * building. */
+ev_knn_params ev_analysis_knn_params_default(void);
 
 /* ---- class overlap ----
  *
@@ -106,15 +107,21 @@ typedef struct ev_overlap {
   ev_overlap_pair *pairs;
 } ev_overlap;
 
+typedef struct ev_overlap_params {
+  double threshold;  /* a pair overlaps in a space when its score is at least this, 0 to 1 (default 0.005) */
+} ev_overlap_params;
+
+ev_overlap_params ev_overlap_params_default(void);
+
 /* g: the input space's kNN graph; map_g (optional): the map's kNN graph,
  * for each pair's map_score and verdict: a pair overlaps in a space when
- * its score is at least `threshold` (0 = default 0.005); REAL when it
- * overlaps in both, MAP_ARTEFACT when only on the map with a map score at
- * least twice the input score, HIDDEN when only in the input space with an
- * input score at least twice the map's, else NONE (without a map: INPUT or
- * NONE).  labels: N codes, n_classes > max code. */
+ * its score is at least params->threshold; REAL when it overlaps in both,
+ * MAP_ARTEFACT when only on the map with a map score at least twice the
+ * input score, HIDDEN when only in the input space with an input score at
+ * least twice the map's, else NONE (without a map: INPUT or NONE).
+ * labels: N codes, n_classes > max code; params NULL: the defaults. */
 int ev_overlap_compute(const ev_knn_graph *g, const ev_knn_graph *map_g, const int32_t *labels, int n_classes,
-                       double threshold, ev_overlap **out, ev_error *err);
+                       const ev_overlap_params *params, ev_overlap **out, ev_error *err);
 void ev_overlap_free(ev_overlap *o);
 
 /* ---- suspect labels ----

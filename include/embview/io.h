@@ -107,13 +107,17 @@ int ev_npz_read(const char *path, ev_matrix **out, ev_table **columns_out,
                 ev_source_info *info, ev_error *err);
 
 typedef struct ev_text_options {
-  char delimiter;   /* '\t', ',' or 0 = detect from the first line */
-  int header;       /* 1 yes, 0 no, -1 = detect (a non-numeric field in row 1) */
+  char delimiter;   /* '\t', ',' or 0 = detect from the first line (default) */
+  int header;       /* 1 yes, 0 no, -1 = detect: a non-numeric field in row 1 (default) */
 } ev_text_options;
 
-/* TSV/CSV tensors.  `opts` may be NULL (detect everything).  `columns_out`
- * (may be NULL) receives non-numeric columns of a file with a header row as a
- * table, or NULL when there are none. */
+/* Detect both the delimiter and the header row.  Start from this: the zero
+ * struct means "no header row", not "detect". */
+ev_text_options ev_text_options_default(void);
+
+/* TSV/CSV tensors.  `opts` may be NULL (the defaults: detect everything).
+ * `columns_out` (may be NULL) receives non-numeric columns of a file with a
+ * header row as a table, or NULL when there are none. */
 int ev_text_tensor_read(const char *path, const ev_text_options *opts, ev_matrix **out,
                         ev_table **columns_out, ev_source_info *info, ev_notes *notes,
                         ev_error *err);
@@ -167,8 +171,9 @@ typedef struct ev_load_options {
                                   EV_EPERM.  /proc, /sys, /dev stay refused (tensorboard.h) */
 } ev_load_options;
 
-/* Sets detection on and no extra files. */
-void ev_load_options_default(ev_load_options *opts);
+/* Detect the format, delimiter and header row; no extra files; the default
+ * memory cap; no files outside a log dir's folder. */
+ev_load_options ev_load_options_default(void);
 
 /* Read vectors and attach metadata: the reader's own columns (NPZ 1-D arrays,
  * CSV text columns, a log dir's metadata file), then the metadata file's,

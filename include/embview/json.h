@@ -10,7 +10,7 @@
  *   ev_json_str(&b, name);
  *   ev_json_printf(&b, ", \"n\": %d}", n);
  *   if (b.failed) ... out of memory ...;  else use b.p (b.len bytes)
- *   ev_json_free(&b);
+ *   ev_json_clear(&b);
  */
 #ifndef EMBVIEW_JSON_H
 #define EMBVIEW_JSON_H
@@ -44,7 +44,9 @@ void ev_json_str(ev_json *b, const char *s);
 /* A JSON number (%.9g: a float32 round-trips); NaN and infinities, which
  * JSON lacks, as null. */
 void ev_json_num(ev_json *b, double v);
-void ev_json_free(ev_json *b);
+/* Frees the text and zeroes the buffer for reuse (the struct is the
+ * caller's: a _clear, not a _free); NULL is allowed. */
+void ev_json_clear(ev_json *b);
 
 #ifdef __cplusplus
 }

@@ -63,9 +63,11 @@ typedef struct ev_knn_params {
   ev_knn_method method;   /* default AUTO */
   int pca_dims;           /* > 0: first project to this many PCA dimensions when the input is
                              wider (distances are then those of the projection); 0 = never */
-  int n_trees;            /* APPROX: random-projection trees (0 = auto) */
-  int max_iters;          /* APPROX: NN-descent iterations at most (0 = auto) */
-  int max_candidates;     /* APPROX: candidates sampled per point and round (0 = auto: 32) */
+  int n_trees;            /* APPROX: random-projection trees; 0 = auto (the default), since
+                             it depends on N: 5 + N^(1/4), at most 64 */
+  int max_iters;          /* APPROX: NN-descent iterations at most; 0 = auto (the default),
+                             since it depends on N: log2(N), at least 5 */
+  int max_candidates;     /* APPROX: candidates sampled per point and round, >= 1 (default 32) */
   double delta;           /* APPROX: stop when fewer than delta * N * k lists change (default 0.001) */
   uint64_t seed;          /* APPROX: random seed */
   int n_threads;          /* 0 = OpenMP default */

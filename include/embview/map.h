@@ -64,13 +64,15 @@ typedef struct ev_map_params {
   ev_tsne_params tsne;          /* t-SNE's own parameters (perplexity, iterations, ...) */
   ev_umap_params umap;          /* UMAP's own parameters (n_neighbors, min_dist, epochs, ...) */
   ev_progress progress;         /* optional: stages and cancellation */
-  ev_embed_observer observer;   /* optional: the coordinates as they move (progress.h) */
+  ev_embed_observer observer;   /* optional: the coordinates as they move (progress.h); every:
+                                   the method's default (t-SNE 10, UMAP 5) */
 } ev_map_params;
 /* In tsne and umap, the fields the recipe owns are overwritten by
  * ev_map_compute: n_dims, seed, n_threads, progress, observer and the
  * graph's seed and PCA pre-step (knn.seed, knn.pca_dims).  The graph's
  * method and metric (knn.method, knn.metric) stay the caller's. */
 
+/* Every field at its default for `method`, tsne and umap at theirs. */
 ev_map_params ev_map_params_default(ev_map_method method);
 
 typedef struct ev_map_info {

@@ -39,7 +39,8 @@ typedef struct ev_embed_frame {
 typedef struct ev_embed_observer {
   int (*fn)(void *user, const ev_embed_frame *frame);  /* NULL: none */
   void *user;
-  int every;                                           /* 0 = the method's default (t-SNE 10, UMAP 5) */
+  int every;  /* a frame every this many iterations, >= 1 when fn is set; the _default of the run's
+                 parameters sets the method's (t-SNE 10, UMAP 5): set fn and user, keep every */
 } ev_embed_observer;
 
 /* A monotonic clock in seconds (for the timings runs report). */

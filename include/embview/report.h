@@ -41,11 +41,16 @@ typedef struct ev_report {
   const ev_map_quality *quality;  /* NULL: not measured */
   const ev_thumbnails *thumbs;    /* NULL: no thumbnails (non-image vectors) */
   const char *details;            /* parameters and timings, one "name: value" per line */
-  int max_pairs;                  /* pairs listed (0 = 10) */
-  int max_suspects;               /* suspects shown (0 = 48) */
+  int max_pairs;                  /* class pairs listed, >= 0 (default 10) */
+  int max_suspects;               /* suspects shown, >= 0 (default 48) */
 } ev_report;
 
-/* One self-contained HTML file, written atomically. */
+/* No content yet (every pointer NULL) and the listing limits at their
+ * defaults: start from this and set the content. */
+ev_report ev_report_default(void);
+
+/* One self-contained HTML file, written atomically.  Needs a map, labels,
+ * the overlap and the suspects. */
 int ev_report_write_html(const char *path, const ev_report *r, ev_error *err);
 
 #ifdef __cplusplus

@@ -191,12 +191,14 @@ void ev_tb_bookmarks_free(ev_tb_bookmarks *b);
 
 typedef struct ev_tb_export_options {
   const char *tensor_name;   /* default "embedding" */
-  int standalone;            /* the standalone projector's files instead of a log dir */
-  int force;                 /* allow a non-empty output directory */
+  int standalone;            /* the standalone projector's files instead of a log dir (default 0) */
+  int force;                 /* allow a non-empty output directory (default 0) */
   int sprite;                /* 1: a sprite sheet when the vectors are images (default), 0: none */
 } ev_tb_export_options;
 
-void ev_tb_export_options_default(ev_tb_export_options *o);
+/* A log dir, tensor "embedding", a sprite when the vectors are images, into
+ * an empty or new directory. */
+ev_tb_export_options ev_tb_export_options_default(void);
 
 /* Write ds as a TensorBoard log dir (a V2 checkpoint with its `checkpoint`
  * state file, metadata.tsv, sprite.png, projector_config.pbtxt) or as the

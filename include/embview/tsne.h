@@ -52,8 +52,16 @@ typedef enum ev_tsne_gradient {
   EV_TSNE_GRADIENT_AUTO = 0, /* exact below 2,000 points, else FFT in 2-D, Barnes-Hut in 3-D */
   EV_TSNE_GRADIENT_FFT,
   EV_TSNE_GRADIENT_EXACT,
-  EV_TSNE_GRADIENT_BH        /* Barnes-Hut octree (see theta) */
+  EV_TSNE_GRADIENT_BH        /* Barnes-Hut octree (see early_theta and theta) */
 } ev_tsne_gradient;
+
+/* The names front ends use, one table per enum: "pca", "random", "user" and
+ * "auto", "fft", "exact", "bh" (static strings; "?" for a value outside the
+ * enum).  _parse is the way back: the value, or -1 for an unknown name. */
+const char *ev_tsne_init_name(ev_tsne_init init);
+int ev_tsne_init_parse(const char *name);
+const char *ev_tsne_gradient_name(ev_tsne_gradient g);
+int ev_tsne_gradient_parse(const char *name);
 
 typedef struct ev_tsne_params {
   int n_dims;                  /* 2 or 3 (default 2) */
@@ -62,24 +70,27 @@ typedef struct ev_tsne_params {
   int early_iter;              /* of which with early exaggeration, default 250 */
   double early_exaggeration;   /* default 12 */
   double exaggeration;         /* after the early phase, default 1 */
-  double learning_rate;        /* 0 = auto: max(N / early_exaggeration, 50) */
+  double learning_rate;        /* 0 = auto (the default), since it depends on N: max(N / the
+                                  phase's exaggeration, 50); > 0: that rate throughout */
   double momentum;             /* early phase, default 0.5 */
   double final_momentum;       /* afterwards, default 0.8 */
   double dof;                  /* degrees of freedom of the output kernel, default 1 */
   ev_tsne_init init;
   const ev_matrix *init_y;     /* EV_TSNE_INIT_USER: N x n_dims */
   ev_tsne_gradient gradient;
-  double theta;                /* Barnes-Hut opening angle; 0 = auto: 1.0 during the early
-                                  exaggeration, 0.7 after (as accurate as 0.5 on the maps
-                                  measured, twice as fast); smaller is more exact */
+  double early_theta;          /* Barnes-Hut opening angle during the early exaggeration,
+                                  default 1.0; in (0, 2], smaller is more exact and slower */
+  double theta;                /* after it, default 0.7 (as accurate as 0.5 on the maps
+                                  measured, twice as fast) */
   uint64_t seed;
   int n_threads;               /* 0 = OpenMP default */
   int kl_every;                /* compute the KL divergence every this many iterations (50) */
   ev_knn_params knn;           /* used when no graph is given; k is set from the perplexity */
-  ev_embed_observer observer;  /* optional: the coordinates every observer.every iterations (0 = 10) */
+  ev_embed_observer observer;  /* optional: the coordinates every observer.every iterations (default 10) */
   ev_progress progress;        /* optional: stage progress (kNN, affinities, optimisation) */
 } ev_tsne_params;
 
+/* Every field at its default (openTSNE's, above); the seed 42. */
 ev_tsne_params ev_tsne_params_default(void);
 
 /* Symmetric t-SNE affinities from a kNN graph (distances as the graph holds

@@ -49,6 +49,15 @@ typedef enum ev_umap_sgd {
   EV_UMAP_SGD_HOGWILD
 } ev_umap_sgd;
 
+/* The names front ends use, one table per enum: "spectral", "pca",
+ * "random", "user" and "deterministic", "hogwild" (static strings; "?" for
+ * a value outside the enum).  _parse is the way back: the value, or -1 for
+ * an unknown name. */
+const char *ev_umap_init_name(ev_umap_init init);
+int ev_umap_init_parse(const char *name);
+const char *ev_umap_sgd_name(ev_umap_sgd sgd);
+int ev_umap_sgd_parse(const char *name);
+
 typedef struct ev_umap_params {
   int n_dims;                 /* output dimensions, >= 1 (default 2) */
   int n_neighbors;            /* default 15, counting the point itself */
@@ -59,7 +68,8 @@ typedef struct ev_umap_params {
   double set_op_mix_ratio;    /* 1 = fuzzy union (default), 0 = fuzzy intersection */
   double repulsion_strength;  /* gamma, default 1 */
   int negative_sample_rate;   /* default 5 */
-  int n_epochs;               /* 0 = 500 up to 10,000 points, else 200 (ev_umap_epochs) */
+  int n_epochs;               /* 0 = auto (the default), since it depends on N: 500 up to
+                                 10,000 points, else 200 (ev_umap_epochs) */
   double learning_rate;       /* initial, default 1 */
   ev_umap_init init;
   const ev_matrix *init_y;    /* EV_UMAP_INIT_USER: N x n_dims */
@@ -67,10 +77,11 @@ typedef struct ev_umap_params {
   uint64_t seed;
   int n_threads;              /* 0 = OpenMP default */
   ev_knn_params knn;          /* used when no graph is given; k is set from n_neighbors */
-  ev_embed_observer observer; /* optional: the coordinates every observer.every epochs (0 = 5) */
+  ev_embed_observer observer; /* optional: the coordinates every observer.every epochs (default 5) */
   ev_progress progress;       /* optional: stage progress and cancellation */
 } ev_umap_params;
 
+/* Every field at its default (umap-learn's, above); the seed 42. */
 ev_umap_params ev_umap_params_default(void);
 
 typedef struct ev_umap_info {

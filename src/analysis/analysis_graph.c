@@ -8,7 +8,7 @@
  * unreliable, and 30 neighbours give the vote enough voices. */
 #include "embview/analysis.h"
 
-ev_knn_params ev_analysis_knn_params(void) {
+ev_knn_params ev_analysis_knn_params_default(void) {
   ev_knn_params p = ev_knn_params_default();
   p.k = 30;
   p.pca_dims = 50;

@@ -57,7 +57,7 @@ int ev_map_assess(const ev_matrix *x, const ev_matrix *y, const ev_knn_graph *in
     kp.progress = p->progress;
     rc = ev_knn_graph_build(y, &kp, &out->map_graph, err);
     if (!rc)
-      rc = ev_overlap_compute(input_graph, out->map_graph, labels->codes, labels->n_classes, 0, &out->overlap, err);
+      rc = ev_overlap_compute(input_graph, out->map_graph, labels->codes, labels->n_classes, NULL, &out->overlap, err);
   }
   if (rc) ev_map_assessment_clear(out);
   return rc;

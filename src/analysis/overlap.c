@@ -7,7 +7,6 @@
 #include "core/internal.h"
 #include "embview/analysis.h"
 
-#define DEFAULT_THRESHOLD 0.005
 #define MAX_EXAMPLE_PAIRS 100
 #define MAX_MATRIX_BYTES ((size_t)2 << 30)
 
@@ -70,14 +69,22 @@ static int by_score(const void *x, const void *y) {
   return p->a != q->a ? p->a - q->a : p->b - q->b;
 }
 
+ev_overlap_params ev_overlap_params_default(void) {
+  ev_overlap_params p = {.threshold = 0.005};
+  return p;
+}
+
 const char *ev_overlap_verdict_name(ev_overlap_verdict v) {
   static const char *const names[] = {"none", "overlap", "real", "map artefact", "hidden"};
   return (int)v >= 0 && (int)v < (int)(sizeof names / sizeof names[0]) ? names[v] : "unknown";
 }
 
 int ev_overlap_compute(const ev_knn_graph *g, const ev_knn_graph *map_g, const int32_t *labels, int n_classes,
-                       double threshold, ev_overlap **out, ev_error *err) {
+                       const ev_overlap_params *params, ev_overlap **out, ev_error *err) {
   *out = NULL;
+  double threshold = (params ? *params : ev_overlap_params_default()).threshold;
+  if (!(threshold >= 0 && threshold <= 1))
+    return ev__err(err, EV_EINVAL, "overlap: threshold %g: expected 0 to 1 (scores are shares)", threshold);
   int64_t n = g->n_points;
   if (n_classes < 1 || n_classes > 100000)
     return ev__err(err, EV_EINVAL, "overlap: %d classes (need 1..100000)", n_classes);
@@ -88,7 +95,6 @@ int ev_overlap_compute(const ev_knn_graph *g, const ev_knn_graph *map_g, const i
     if (labels[i] >= n_classes)
       return ev__err(err, EV_EINVAL, "overlap: point %lld has class %d, beyond the %d classes", (long long)i,
                      labels[i], n_classes);
-  if (!(threshold > 0)) threshold = DEFAULT_THRESHOLD;
   size_t cc = (size_t)n_classes * (size_t)n_classes;
   /* share, dominated, confusion (and the map's share): C x C each */
   if (cc * 4 * sizeof(double) > MAX_MATRIX_BYTES)

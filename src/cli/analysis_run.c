@@ -8,8 +8,7 @@
 int analysis_load_map(const char *path, const cli_common *c, const ev_dataset *ds, ev_dataset **map) {
   ev_notes notes = {0};
   ev_error err = {0};
-  ev_load_options lo;
-  cli_load_options_plain(c, &lo);
+  ev_load_options lo = cli_load_options_plain(c);
   int rc = ev_dataset_load(path, &lo, map, &notes, &err);
   cli_print_notes(&notes);
   if (rc) return cli_fail_ev(&err, EXIT_INPUT);
@@ -44,7 +43,7 @@ int analysis_make_map(ev_map_method method, const ev_matrix *x, uint64_t seed, i
 
 void analysis_opts_default(analysis_opts *o) {
   memset(o, 0, sizeof *o);
-  o->k = ev_analysis_knn_params().k;
+  o->k = ev_analysis_knn_params_default().k;
   o->quality_k = 15;
   o->sample = -1;
 }
@@ -64,7 +63,7 @@ int analysis_labels(const ev_dataset *ds, const analysis_opts *o, analysis *a) {
 
 int analysis_graph(const ev_dataset *ds, const analysis_opts *o, analysis *a) {
   ev_error err = {0};
-  ev_knn_params kp = ev_analysis_knn_params();
+  ev_knn_params kp = ev_analysis_knn_params_default();
   kp.k = (int)o->k;
   kp.n_threads = o->n_threads;
   kp.progress = cli_progress();
@@ -89,7 +88,7 @@ int analysis_compute(const ev_dataset *ds, const ev_matrix *map, const analysis_
     a->gy = as.map_graph;
     a->overlap = as.overlap;
   } else {
-    rc = ev_overlap_compute(a->g, NULL, a->lab->codes, a->lab->n_classes, 0, &a->overlap, &err);
+    rc = ev_overlap_compute(a->g, NULL, a->lab->codes, a->lab->n_classes, NULL, &a->overlap, &err);
   }
   if (!rc) {
     ev_suspect_params sp = ev_suspect_params_default();
@@ -114,7 +113,7 @@ void analysis_print(const ev_dataset *ds, const analysis *a, long top) {
   const ev_overlap *o = a->overlap;
   const ev_suspects *s = a->suspects;
   int64_t n = ds->x->n_rows;
-  int pca = ev_analysis_knn_params().pca_dims;
+  int pca = ev_analysis_knn_params_default().pca_dims;
   char space[64];
   if (ds->x->n_cols > pca) snprintf(space, sizeof space, "on the first %d principal components", pca);
   else snprintf(space, sizeof space, "%s", a->g->exact ? "exact" : "approximate");

@@ -39,7 +39,7 @@ int cli_load(const char *path, const cli_common *c, ev_dataset **out);
 /* Load options for a further input (--embedding, --init, --projection ...):
  * detection, no extra files, and the common --max-memory and
  * --allow-outside-paths. */
-void cli_load_options_plain(const cli_common *c, ev_load_options *o);
+ev_load_options cli_load_options_plain(const cli_common *c);
 
 /* Refuse to write over any input file; returns an exit status. */
 int cli_check_output(const char *out_path, const char *in_path, const cli_common *c);

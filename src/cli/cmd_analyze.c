@@ -141,7 +141,7 @@ int cmd_analyze(int argc, char **argv) {
       ev_analysis_json(&j, a.lab, a.overlap, a.suspects, a.gy ? &a.quality : NULL);
       if (j.failed) status = cli_fail(EXIT_FAIL, "--json %s: out of memory", json_path);
       else fwrite(j.p, 1, j.len, out.f);
-      ev_json_free(&j);
+      ev_json_clear(&j);
       status = status ? status : cli_out_commit(&out);
     }
   }

@@ -169,6 +169,7 @@ static int parse_options(int argc, char **argv, embed_job *job) {
         break;
       case OPT_THETA:
         if (!parse_double(optarg, "--theta", 0.05, 2, &tp->theta)) return EXIT_USAGE;
+        tp->early_theta = tp->theta; /* one angle for both phases */
         break;
       case OPT_DOF:
         if (!parse_double(optarg, "--dof", 1e-3, 1e3, &tp->dof)) return EXIT_USAGE;
@@ -188,11 +189,12 @@ static int parse_options(int argc, char **argv, embed_job *job) {
       case OPT_NEG_RATE:
         if (!parse_int(optarg, "--negative-rate", 0, 1000, &up->negative_sample_rate)) return EXIT_USAGE;
         break;
-      case OPT_SGD:
-        if (!strcmp(optarg, "deterministic")) up->sgd = EV_UMAP_SGD_DETERMINISTIC;
-        else if (!strcmp(optarg, "hogwild")) up->sgd = EV_UMAP_SGD_HOGWILD;
-        else return cli_fail(EXIT_USAGE, "--sgd: unknown mode '%s' (deterministic, hogwild)", optarg);
+      case OPT_SGD: {
+        int sgd = ev_umap_sgd_parse(optarg);
+        if (sgd < 0) return cli_fail(EXIT_USAGE, "--sgd: unknown mode '%s' (deterministic, hogwild)", optarg);
+        up->sgd = (ev_umap_sgd)sgd;
         break;
+      }
       case OPT_INIT: job->init = optarg; break;
       case OPT_REFERENCE: job->ref_path = optarg; break;
       case OPT_REFERENCE_MAP: job->ref_map_path = optarg; break;
@@ -232,8 +234,8 @@ static int parse_options(int argc, char **argv, embed_job *job) {
     tp->knn.metric = up->knn.metric = (ev_metric)metric;
   }
   if (lr > 0) tp->learning_rate = up->learning_rate = lr;
-  if (!job->init) job->init = is_umap ? "spectral" : "pca";
-  if (is_tsne && !strcmp(job->init, "spectral"))
+  if (!job->init) job->init = is_umap ? ev_umap_init_name(up->init) : ev_tsne_init_name(tp->init);
+  if (is_tsne && ev_umap_init_parse(job->init) == EV_UMAP_INIT_SPECTRAL)
     return cli_fail(EXIT_USAGE, "--init: t-SNE starts from pca, random or a file, not spectral");
   if (!job->out_path) return cli_fail(EXIT_USAGE, "embed: -o OUT is required (.npy or .tsv)");
   if (cli_check_matrix_output(job->out_path, "-o")) return EXIT_USAGE;

@@ -42,8 +42,7 @@ static int add_projection(ev_dataset *ds, const cli_common *c, const char *spec)
   }
   ev_dataset *m = NULL;
   ev_notes notes = {0};
-  ev_load_options lo;
-  cli_load_options_plain(c, &lo);
+  ev_load_options lo = cli_load_options_plain(c);
   int rc = ev_dataset_load(path, &lo, &m, &notes, err);
   cli_print_notes(&notes);
   if (rc) return cli_fail_ev(err, EXIT_INPUT);
@@ -91,8 +90,7 @@ int cmd_export(int argc, char **argv) {
                                            {NULL, 0, NULL, 0}};
   cli_common c;
   cli_common_init(&c);
-  ev_tb_export_options o;
-  ev_tb_export_options_default(&o);
+  ev_tb_export_options o = ev_tb_export_options_default();
   const char *out = NULL, *projections[MAX_PROJECTIONS];
   int n_proj = 0;
   optind = 1;

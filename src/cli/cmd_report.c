@@ -149,6 +149,7 @@ int cmd_report(int argc, char **argv) {
   if (!status) {
     /* a given map is named by --method when that is given too */
     const char *method_name = given && !method_set ? "given map" : ev_map_method_title(method);
+    int wide = ds->x->n_cols > ev_analysis_knn_params_default().pca_dims; /* the graph is on PCA-50 */
     char summary[1024];
     snprintf(summary, sizeof summary, "%lld points x %lld dimensions from %s; %d classes in '%s'",
              (long long)ds->x->n_rows, (long long)ds->x->n_cols, in_path, a.lab->n_classes,
@@ -160,25 +161,26 @@ int cmd_report(int argc, char **argv) {
              "threads: %d (0 = all cores)\nembview: %s",
              in_path, ev_format_name(ds->source.format), ev_table_col_name(ds->meta, a.label_col), a.lab->n_classes,
              (long long)a.lab->n_missing, about, a.g->k,
-             ds->x->n_cols > ev_analysis_knn_params().pca_dims ? " on the first 50 principal components" : "",
-             a.g->exact || ds->x->n_cols > ev_analysis_knn_params().pca_dims ? "" : ", approximate (NN-descent)", (int)ao.quality_k,
+             wide ? " on the first 50 principal components" : "",
+             a.g->exact || wide ? "" : ", approximate (NN-descent)", (int)ao.quality_k,
              thumbs ? (sprite_path ? "sprite" : ds->thumbs ? "the log dir's sprite" : "the input's images") : "none",
              a.graph_seconds, t_map, a.analysis_seconds, cli_now() - t0, c.n_threads,
              ev_version());
     char title[512];
     const char *base = strrchr(in_path, '/');
     snprintf(title, sizeof title, "embview report: %s", base && base[1] ? base + 1 : in_path);
-    ev_report r = {.title = title,
-                   .input_summary = summary,
-                   .method = method_name,
-                   .map = map,
-                   .labels = a.lab,
-                   .label_column = ev_table_col_name(ds->meta, a.label_col),
-                   .overlap = a.overlap,
-                   .suspects = a.suspects,
-                   .quality = &a.quality,
-                   .thumbs = thumbs,
-                   .details = details};
+    ev_report r = ev_report_default();
+    r.title = title;
+    r.input_summary = summary;
+    r.method = method_name;
+    r.map = map;
+    r.labels = a.lab;
+    r.label_column = ev_table_col_name(ds->meta, a.label_col);
+    r.overlap = a.overlap;
+    r.suspects = a.suspects;
+    r.quality = &a.quality;
+    r.thumbs = thumbs;
+    r.details = details;
     int rc = ev_report_write_html(out_path, &r, &err);
     if (!rc && png_path) rc = ev_plot_scatter_write(png_path, map, a.lab, title, 1100, 860, &err);
     if (!rc && svg_path) rc = ev_plot_scatter_write(svg_path, map, a.lab, title, 1100, 860, &err);

@@ -129,7 +129,7 @@ static int prepare(const char *path, const char *tensor, const cli_common *c, co
     else ev_knn_row_norms(d->ds->x, d->norms);
   }
   if (!status && analysis) {
-    ev_knn_params kp = ev_analysis_knn_params();
+    ev_knn_params kp = ev_analysis_knn_params_default();
     kp.n_threads = c->n_threads;
     kp.progress = cli_progress();
     if (kp.k >= d->ds->x->n_rows) kp.k = (int)(d->ds->x->n_rows - 1);
@@ -144,7 +144,7 @@ static int prepare(const char *path, const char *tensor, const cli_common *c, co
     } else if (d->labels && d->graph) {
       ev_suspect_params sp = ev_suspect_params_default();
       sp.n_threads = c->n_threads;
-      if (ev_overlap_compute(d->graph, NULL, d->labels->codes, d->labels->n_classes, 0, &d->overlap, &err) ||
+      if (ev_overlap_compute(d->graph, NULL, d->labels->codes, d->labels->n_classes, NULL, &d->overlap, &err) ||
           ev_suspects_compute(d->graph, d->labels->codes, d->labels->n_classes, &sp, &d->suspects, &err))
         status = cli_fail_ev(&err, EXIT_FAIL);
     }

@@ -45,10 +45,11 @@ int cli_load(const char *path, const cli_common *c, ev_dataset **out) {
   return EXIT_OK;
 }
 
-void cli_load_options_plain(const cli_common *c, ev_load_options *o) {
-  ev_load_options_default(o);
-  o->max_memory = c->load.max_memory;
-  o->allow_outside_paths = c->load.allow_outside_paths;
+ev_load_options cli_load_options_plain(const cli_common *c) {
+  ev_load_options o = ev_load_options_default();
+  o.max_memory = c->load.max_memory;
+  o.allow_outside_paths = c->load.allow_outside_paths;
+  return o;
 }
 
 int cli_check_output(const char *out_path, const char *in_path, const cli_common *c) {

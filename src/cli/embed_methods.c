@@ -12,8 +12,7 @@ static int load_matrix(const embed_job *job, const char *path, ev_matrix **out) 
   ev_dataset *ds = NULL;
   ev_notes notes = {0};
   ev_error err = {0};
-  ev_load_options lo;
-  cli_load_options_plain(&job->c, &lo);
+  ev_load_options lo = cli_load_options_plain(&job->c);
   int rc = ev_dataset_load(path, &lo, &ds, &notes, &err);
   cli_print_notes(&notes);
   if (rc) return cli_fail_ev(&err, EXIT_INPUT);
@@ -123,20 +122,21 @@ static void print_umap(const embed_job *job, const ev_matrix *x, const ev_map_in
          u->seconds_graph, u->seconds_init, u->seconds_optimize, (long long)u->n_edges);
 }
 
-/* --init: a named start, or a file of coordinates (kept in *init_y). */
+/* --init: a named start (the library's names, "user" excepted: that is
+ * what a file gives), or a file of coordinates (kept in *init_y). */
 static int apply_init(const embed_job *job, ev_map_params *mp, ev_matrix **init_y) {
-  static const struct {
-    const char *name;
-    ev_map_method method;
-    int init;
-  } named[] = {{"pca", EV_MAP_TSNE, EV_TSNE_INIT_PCA},       {"random", EV_MAP_TSNE, EV_TSNE_INIT_RANDOM},
-               {"spectral", EV_MAP_UMAP, EV_UMAP_INIT_SPECTRAL}, {"pca", EV_MAP_UMAP, EV_UMAP_INIT_PCA},
-               {"random", EV_MAP_UMAP, EV_UMAP_INIT_RANDOM}};
-  for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
-    if (named[i].method != mp->method || strcmp(named[i].name, job->init)) continue;
-    if (mp->method == EV_MAP_TSNE) mp->tsne.init = (ev_tsne_init)named[i].init;
-    else mp->umap.init = (ev_umap_init)named[i].init;
-    return EXIT_OK;
+  if (mp->method == EV_MAP_TSNE) {
+    int init = ev_tsne_init_parse(job->init);
+    if (init >= 0 && init != EV_TSNE_INIT_USER) {
+      mp->tsne.init = (ev_tsne_init)init;
+      return EXIT_OK;
+    }
+  } else {
+    int init = ev_umap_init_parse(job->init);
+    if (init >= 0 && init != EV_UMAP_INIT_USER) {
+      mp->umap.init = (ev_umap_init)init;
+      return EXIT_OK;
+    }
   }
   int status = load_matrix(job, job->init, init_y);
   if (status) return status;

@@ -28,7 +28,7 @@ static const char *usage_text =
 
 void cli_common_init(cli_common *c) {
   memset(c, 0, sizeof *c);
-  ev_load_options_default(&c->load);
+  c->load = ev_load_options_default();
 }
 
 int cli_parse_size(const char *s, uint64_t *out) {

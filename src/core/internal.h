@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "embview/error.h"
 
@@ -21,6 +22,7 @@
 
 #define EV__MIN(a, b) ((a) < (b) ? (a) : (b))
 #define EV__MAX(a, b) ((a) > (b) ? (a) : (b))
+#define EV__COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* ---- allocation ---- */
 void *ev__malloc(size_t n);
@@ -80,6 +82,18 @@ typedef struct ev__buf {
 int ev__buf_reserve(ev__buf *b, size_t extra);
 int ev__buf_append(ev__buf *b, const void *p, size_t n);
 void ev__buf_free(ev__buf *b);
+
+/* ---- an enum's one name table, both ways (the public _name / _parse) ----
+ * names[v], or "?" outside the table; the value whose name is `name`, or -1
+ * (also for NULL), so that a front end maps names through the same table. */
+static inline const char *ev__enum_name(const char *const *names, int n, int v) {
+  return v >= 0 && v < n && names[v] ? names[v] : "?";
+}
+static inline int ev__enum_parse(const char *const *names, int n, const char *name) {
+  for (int v = 0; name && v < n; v++)
+    if (names[v] && !strcmp(names[v], name)) return v;
+  return -1;
+}
 
 /* ---- misc ---- */
 const char *ev__basename(const char *path);

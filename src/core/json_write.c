@@ -101,7 +101,8 @@ void ev_json_num(ev_json *b, double v) {
   else ev_json_put(b, "null", 4);
 }
 
-void ev_json_free(ev_json *b) {
+void ev_json_clear(ev_json *b) {
+  if (!b) return;
   ev__free(b->p);
   *b = (ev_json){0};
 }

@@ -35,6 +35,7 @@ ev_map_params ev_map_params_default(ev_map_method method) {
   p.pca_solver = EV_PCA_AUTO;
   p.tsne = ev_tsne_params_default();
   p.umap = ev_umap_params_default();
+  p.observer = method == EV_MAP_TSNE ? p.tsne.observer : p.umap.observer; /* the method's frame interval */
   return p;
 }
 

@@ -9,14 +9,31 @@
 #include "embed/tsne_internal.h"
 
 #define EXACT_BELOW 2000 /* AUTO uses the exact gradient below this many points */
-/* Barnes-Hut's opening angle when params.theta is 0.  Measured on 3-D maps
+/* Barnes-Hut's default opening angles.  Measured on 3-D maps
  * (bench/RESULTS.md): 1.0 while the early exaggeration gathers the clusters
  * and 0.7 afterwards give the same 10-NN accuracy and recall as the classic
  * 0.5 throughout, in half the time. */
 #define BH_THETA_EARLY 1.0
 #define BH_THETA_LATE 0.7
+/* The observer's default: a frame every this many iterations. */
+#define OBSERVE_EVERY 10
 
 enum { GRAD_EXACT, GRAD_FFT, GRAD_BH };
+
+static const char *const init_names[] = {[EV_TSNE_INIT_PCA] = "pca", [EV_TSNE_INIT_RANDOM] = "random",
+                                         [EV_TSNE_INIT_USER] = "user"};
+static const char *const gradient_names[] = {[EV_TSNE_GRADIENT_AUTO] = "auto", [EV_TSNE_GRADIENT_FFT] = "fft",
+                                             [EV_TSNE_GRADIENT_EXACT] = "exact", [EV_TSNE_GRADIENT_BH] = "bh"};
+
+const char *ev_tsne_init_name(ev_tsne_init init) { return ev__enum_name(init_names, EV__COUNT(init_names), (int)init); }
+
+int ev_tsne_init_parse(const char *name) { return ev__enum_parse(init_names, EV__COUNT(init_names), name); }
+
+const char *ev_tsne_gradient_name(ev_tsne_gradient g) {
+  return ev__enum_name(gradient_names, EV__COUNT(gradient_names), (int)g);
+}
+
+int ev_tsne_gradient_parse(const char *name) { return ev__enum_parse(gradient_names, EV__COUNT(gradient_names), name); }
 
 ev_tsne_params ev_tsne_params_default(void) {
   ev_tsne_params p;
@@ -33,8 +50,11 @@ ev_tsne_params ev_tsne_params_default(void) {
   p.init = EV_TSNE_INIT_PCA;
   p.gradient = EV_TSNE_GRADIENT_AUTO;
   p.seed = 42;
+  p.early_theta = BH_THETA_EARLY;
+  p.theta = BH_THETA_LATE;
   p.kl_every = 50;
   p.knn = ev_knn_params_default();
+  p.observer.every = OBSERVE_EVERY;
   return p;
 }
 
@@ -294,8 +314,7 @@ static int optimise(const ev_csr *p, float *y, int64_t n, int dims, const loop_c
     centre(y, n, dims, nt);
     *iters_done = it + 1;
     int last = it + 1 == cfg->n_iter;
-    int every = cfg->observer.every > 0 ? cfg->observer.every : 10;
-    if (cfg->observer.fn && (last || (it + 1) % every == 0)) {
+    if (cfg->observer.fn && (last || (it + 1) % cfg->observer.every == 0)) {
       ev_embed_frame f = {it + 1, cfg->n_iter, want_kl ? kl_now : NAN, y, n, dims};
       if (cfg->observer.fn(cfg->observer.user, &f)) {
         rc = ev__err(err, EV_ECANCELED, "tsne: canceled at iteration %d", it + 1);
@@ -335,7 +354,13 @@ static int check_params(const ev_tsne_params *p, int64_t n, ev_error *err) {
     return ev__err(err, EV_EINVAL, "tsne: iteration counts must not be negative");
   if (!(p->dof > 0)) return ev__err(err, EV_EINVAL, "tsne: dof must be positive, got %g", p->dof);
   if (!(p->learning_rate >= 0)) return ev__err(err, EV_EINVAL, "tsne: learning rate must not be negative");
-  if (!(p->theta >= 0 && p->theta <= 2)) return ev__err(err, EV_EINVAL, "tsne: theta %g: expected 0 (auto) to 2", p->theta);
+  if (!(p->early_theta > 0 && p->early_theta <= 2))
+    return ev__err(err, EV_EINVAL, "tsne: early_theta %g: expected more than 0, at most 2", p->early_theta);
+  if (!(p->theta > 0 && p->theta <= 2))
+    return ev__err(err, EV_EINVAL, "tsne: theta %g: expected more than 0, at most 2", p->theta);
+  if (p->observer.fn && p->observer.every < 1)
+    return ev__err(err, EV_EINVAL, "tsne: observer.every %d: expected at least 1 (default %d)", p->observer.every,
+                   OBSERVE_EVERY);
   return EV_OK;
 }
 
@@ -395,8 +420,8 @@ int ev_tsne_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_tsne_par
     cfg.method = GRAD_BH;
   else
     cfg.method = GRAD_FFT;
-  cfg.theta_early = p.theta > 0 ? p.theta : BH_THETA_EARLY;
-  cfg.theta_late = p.theta > 0 ? p.theta : BH_THETA_LATE;
+  cfg.theta_early = p.early_theta;
+  cfg.theta_late = p.theta;
   cfg.kl_every = p.kl_every;
   cfg.n_threads = p.n_threads;
   cfg.observer = p.observer;

@@ -24,23 +24,29 @@ ev_umap_params ev_umap_params_default(void) {
   p.sgd = EV_UMAP_SGD_DETERMINISTIC;
   p.seed = 42;
   p.knn = ev_knn_params_default();
+  p.observer.every = 5;
   return p;
 }
 
-static const char *init_name(ev_umap_init init) {
-  switch (init) {
-    case EV_UMAP_INIT_SPECTRAL: return "spectral";
-    case EV_UMAP_INIT_PCA: return "pca";
-    case EV_UMAP_INIT_RANDOM: return "random";
-    case EV_UMAP_INIT_USER: return "user";
-  }
-  return "?";
-}
+static const char *const init_names[] = {[EV_UMAP_INIT_SPECTRAL] = "spectral", [EV_UMAP_INIT_PCA] = "pca",
+                                         [EV_UMAP_INIT_RANDOM] = "random", [EV_UMAP_INIT_USER] = "user"};
+static const char *const sgd_names[] = {[EV_UMAP_SGD_DETERMINISTIC] = "deterministic",
+                                        [EV_UMAP_SGD_HOGWILD] = "hogwild"};
+
+const char *ev_umap_init_name(ev_umap_init init) { return ev__enum_name(init_names, EV__COUNT(init_names), (int)init); }
+
+int ev_umap_init_parse(const char *name) { return ev__enum_parse(init_names, EV__COUNT(init_names), name); }
+
+const char *ev_umap_sgd_name(ev_umap_sgd sgd) { return ev__enum_name(sgd_names, EV__COUNT(sgd_names), (int)sgd); }
+
+int ev_umap_sgd_parse(const char *name) { return ev__enum_parse(sgd_names, EV__COUNT(sgd_names), name); }
 
 static int check_params(const ev_umap_params *p, ev_error *err) {
   if (p->n_dims < 1 || p->n_dims > 1000) return ev__err(err, EV_EINVAL, "umap: dims must be 1..1000, got %d", p->n_dims);
   if (p->n_neighbors < 2) return ev__err(err, EV_EINVAL, "umap: n_neighbors must be at least 2, got %d", p->n_neighbors);
   if (p->n_epochs < 0) return ev__err(err, EV_EINVAL, "umap: epochs must not be negative, got %d", p->n_epochs);
+  if (p->observer.fn && p->observer.every < 1)
+    return ev__err(err, EV_EINVAL, "umap: observer.every %d: expected at least 1 (default 5)", p->observer.every);
   if (p->negative_sample_rate < 0)
     return ev__err(err, EV_EINVAL, "umap: negative sample rate must not be negative, got %d", p->negative_sample_rate);
   if (!(p->learning_rate > 0)) return ev__err(err, EV_EINVAL, "umap: learning rate must be positive, got %g", p->learning_rate);
@@ -178,7 +184,7 @@ int ev_umap_run(const ev_matrix *x, const ev_knn_graph *graph, const ev_umap_par
     info->a = a;
     info->b = b;
     info->n_components = n_comp;
-    info->init = init_name(p.init);
+    info->init = ev_umap_init_name(p.init);
     info->seconds_knn = t1 - t0;
     info->seconds_graph = t2 - t1;
     info->seconds_init = t3 - t2;

@@ -162,8 +162,7 @@ int ev__umap_sgd(const ev_csr *graph, float *head, int64_t n_head, const float *
       }
     }
     int done = epoch + 1;
-    int every = cfg->observer.every > 0 ? cfg->observer.every : 5;
-    if (cfg->observer.fn && (done == n_epochs || done % every == 0)) {
+    if (cfg->observer.fn && (done == n_epochs || done % cfg->observer.every == 0)) {
       ev_embed_frame f = {done, n_epochs, NAN, head, n_head, dims};
       if (cfg->observer.fn(cfg->observer.user, &f))
         rc = ev__err(err, EV_ECANCELED, "umap: stopped by the caller at epoch %d", done);

@@ -93,10 +93,12 @@ int ev_same_file(const char *a, const char *b) {
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-void ev_load_options_default(ev_load_options *opts) {
-  memset(opts, 0, sizeof *opts);
-  opts->format = EV_FORMAT_AUTO;
-  opts->text.header = -1;
+ev_load_options ev_load_options_default(void) {
+  ev_load_options o;
+  memset(&o, 0, sizeof o);
+  o.format = EV_FORMAT_AUTO;
+  o.text = ev_text_options_default();
+  return o;
 }
 
 void ev_dataset_free(ev_dataset *ds) {
@@ -124,7 +126,7 @@ int ev_dataset_load(const char *path, const ev_load_options *opts, ev_dataset **
                     ev_notes *notes, ev_error *err) {
   ev_load_options defaults;
   if (!opts) {
-    ev_load_options_default(&defaults);
+    defaults = ev_load_options_default();
     opts = &defaults;
   }
   *out = NULL;

@@ -28,10 +28,12 @@
 #include "embview/tensorboard.h"
 #include "io/text_lines.h"
 
-void ev_tb_export_options_default(ev_tb_export_options *o) {
-  memset(o, 0, sizeof *o);
-  o->tensor_name = "embedding";
-  o->sprite = 1;
+ev_tb_export_options ev_tb_export_options_default(void) {
+  ev_tb_export_options o;
+  memset(&o, 0, sizeof o);
+  o.tensor_name = "embedding";
+  o.sprite = 1;
+  return o;
 }
 
 static int prepare_dir(const char *dir, int force, int *created, ev_error *err) {
@@ -121,12 +123,12 @@ static int write_json_config(const char *path, const char *name, const ev_matrix
   if (sw) ev_json_printf(&j, ",\n      \"sprite\": {\"imagePath\": \"sprite.png\", \"singleImageDim\": [%d, %d]}", sw, sh);
   ev_json_printf(&j, "\n    }\n  ]\n}\n");
   if (j.failed) {
-    ev_json_free(&j);
+    ev_json_clear(&j);
     ev__atomic_abort(&at);
     return ev__err(err, EV_ENOMEM, "export: %s: out of memory", path);
   }
   rc = fwrite(j.p, 1, j.len, at.fp) == j.len ? EV_OK : EV_EIO;
-  ev_json_free(&j);
+  ev_json_clear(&j);
   if (rc) return ev__atomic_fail(&at, "export", err);
   return ev__atomic_commit(&at, "export", err);
 }
@@ -261,11 +263,7 @@ static void remove_stage(const char *stage) {
 
 int ev_tb_export(const char *dir, const ev_dataset *ds, const ev_tb_export_options *opts, ev_notes *notes,
                  ev_error *err) {
-  ev_tb_export_options o;
-  if (opts)
-    o = *opts;
-  else
-    ev_tb_export_options_default(&o);
+  ev_tb_export_options o = opts ? *opts : ev_tb_export_options_default();
   if (!o.tensor_name || !o.tensor_name[0]) o.tensor_name = "embedding";
   int created = 0, keep_stage = 0, n_names = 0;
   const char *names[8];

@@ -37,7 +37,9 @@ int ev__tb_tensor_file_read(const char *path, int64_t n_cols, int binary, ev_mat
   size_t got = fread(head, 1, sizeof head, f);
   if (!binary && looks_like_text(head, got)) {
     fclose(f);
-    ev_text_options opts = {'\t', 0};
+    ev_text_options opts = ev_text_options_default();
+    opts.delimiter = '\t';
+    opts.header = 0; /* TensorBoard's tensors.tsv has none */
     return ev__text_tensor_read(path, &opts, out, NULL, info, notes, b, err);
   }
   if (n_cols <= 0) {

@@ -232,7 +232,8 @@ int ev__text_tensor_read(const char *path, const ev_text_options *opts, ev_matri
     rc = ev__err(err, EV_EFORMAT, "text: %s: no data (the file is empty or blank)", path);
     goto done;
   }
-  char delim = opts && opts->delimiter ? opts->delimiter : 0;
+  const ev_text_options o = opts ? *opts : ev_text_options_default();
+  char delim = o.delimiter;
   if (!delim) {
     if (memchr(row0, '\t', len0))
       delim = '\t';
@@ -253,7 +254,7 @@ int ev__text_tensor_read(const char *path, const ev_text_options *opts, ev_matri
     goto done;
   }
   /* Header detection: a non-numeric field of row 0 above a number in row 1. */
-  int header = opts ? opts->header : -1;
+  int header = o.header;
   if (header < 0) {
     header = 0;
     int any_text = 0;
@@ -487,6 +488,11 @@ done:
     *columns_out = cols;
   }
   return rc;
+}
+
+ev_text_options ev_text_options_default(void) {
+  ev_text_options o = {0, -1};
+  return o;
 }
 
 int ev_text_tensor_read(const char *path, const ev_text_options *opts, ev_matrix **out,

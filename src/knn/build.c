@@ -29,6 +29,8 @@ static int want_exact(const ev_knn_params *p, int64_t n, int is_u8) {
 
 static int check(const ev_matrix *x, const ev_knn_params *p, const char *what, ev_error *err) {
   if (p->k < 1) return ev__err(err, EV_EINVAL, "knn: k must be at least 1, got %d", p->k);
+  if (p->max_candidates < 1)
+    return ev__err(err, EV_EINVAL, "knn: max_candidates %d: expected at least 1 (default 32)", p->max_candidates);
   if (p->metric < EV_METRIC_EUCLIDEAN || p->metric > EV_METRIC_INNER_PRODUCT)
     return ev__err(err, EV_EINVAL, "knn: unknown metric %d", (int)p->metric);
   if (x->n_rows > INT32_MAX - 1)

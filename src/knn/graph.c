@@ -47,6 +47,7 @@ ev_knn_params ev_knn_params_default(void) {
   p.k = 15;
   p.metric = EV_METRIC_EUCLIDEAN;
   p.method = EV_KNN_AUTO;
+  p.max_candidates = 32; /* measured in knn/nndescent.c */
   p.delta = 0.001;
   p.seed = 42;
   return p;

@@ -227,16 +227,16 @@ static void join_leaves(nnd *s, const int32_t *perm, const int32_t *leaf_start, 
 
 /* ---- sizes ---- */
 
-/* Candidates per round c, leaf size and tree count for n points and k.
- * PyNNDescent samples min(60, k) candidates.  32 whatever k: for small k the
+/* Leaf size and tree count for n points and k.  The candidates per round
+ * are ev_knn_params.max_candidates, default 32 (knn/graph.c); PyNNDescent
+ * samples min(60, k) candidates.  32 whatever k: for small k the
  * extra room takes more reverse neighbours at little cost (Fashion-70k,
  * k = 15: recall 0.9857 with c = 15, 0.9946 with c = 32, both 3.1 s; on a
  * 40-dimensional Gaussian mixture 0.9775 and 0.9939), and for large k it
  * loses almost nothing (k = 90: recall 0.9995 in 10.5 s against 0.9999 in
  * 14.3 s with 60).  Trees: 5 + N^(1/4), at most 64, and leaves of k points
  * (10..64), as PyNNDescent. */
-static void nnd_sizes(int64_t n, int k, int *c, int *leaf_size, int *n_trees) {
-  *c = 32;
+static void nnd_sizes(int64_t n, int k, int *leaf_size, int *n_trees) {
   *leaf_size = k < 10 ? 10 : k > 64 ? 64 : k;
   *n_trees = (int)EV__MIN(64.0, 5.0 + round(pow((double)n, 0.25)));
 }
@@ -352,10 +352,9 @@ static int nndescent_core(ev__knn_rows *r, const ev_knn_params *p, ev_knn_graph 
   int64_t n = r->n;
   int k = out->k;
   int nt = ev__resolve_threads(p->n_threads);
-  int c, leaf_size, n_trees;
-  nnd_sizes(n, k, &c, &leaf_size, &n_trees);
+  int c = p->max_candidates, leaf_size, n_trees;
+  nnd_sizes(n, k, &leaf_size, &n_trees);
   if (p->n_trees > 0) n_trees = p->n_trees;
-  if (p->max_candidates > 0) c = p->max_candidates;
   int max_iters = p->max_iters > 0 ? p->max_iters : (int)EV__MAX(5.0, round(log2((double)n)));
   double delta = p->delta >= 0 ? p->delta : 0.001; /* 0: run every round */
   nnd s = {r, r, n, k, out->distances, out->indices, NULL, 1, NULL};
@@ -606,8 +605,8 @@ int ev__knn_nndescent(ev__knn_rows *r, const ev_knn_params *p, ev_knn_graph *out
   int k = out->k;
   int rc = ev__knn_rows_add_s8(r, err);
   if (rc || n < REORDER_MIN_POINTS) return rc ? rc : nndescent_core(r, p, out, err);
-  int c, leaf_size, n_trees;
-  nnd_sizes(n, k, &c, &leaf_size, &n_trees);
+  int leaf_size, n_trees;
+  nnd_sizes(n, k, &leaf_size, &n_trees);
   int32_t *perm = ev__malloc((size_t)n * sizeof *perm);
   int32_t *leaves = ev__malloc(2 * ((size_t)n + 1) * sizeof *leaves);
   double *g = ev__malloc((size_t)n * 3 * sizeof *g);

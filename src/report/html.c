@@ -134,7 +134,7 @@ static const char *verdict_class(ev_overlap_verdict v) {
 
 static int section_pairs(doc *d, const ev_report *r, ev_error *err) {
   const ev_overlap *o = r->overlap;
-  int c_n = o->n_classes, max = r->max_pairs > 0 ? r->max_pairs : 10;
+  int c_n = o->n_classes, max = r->max_pairs;
   if (!o->n_pairs) {
     put(d, "<h2>Which classes overlap</h2>\n<p class=\"note\">There is only one class.</p>\n");
     return EV_OK;
@@ -179,7 +179,7 @@ static int section_pairs(doc *d, const ev_report *r, ev_error *err) {
 static int section_suspects(doc *d, const ev_report *r, ev_error *err) {
   const ev_suspects *s = r->suspects;
   const ev_labels *lab = r->labels;
-  int64_t labelled = lab->n - lab->n_missing, max = r->max_suspects > 0 ? r->max_suspects : 48;
+  int64_t labelled = lab->n - lab->n_missing, max = r->max_suspects;
   put(d, "<h2>Labels that look wrong</h2>\n");
   putf(d,
        "<p class=\"note\"><b>%lld</b> of %lld labelled points (%.2f%%) sit among neighbours of another class "
@@ -258,9 +258,17 @@ static void section_details(doc *d, const ev_report *r) {
   put(d, "</dl>\n");
 }
 
+ev_report ev_report_default(void) {
+  ev_report r = {.max_pairs = 10, .max_suspects = 48};
+  return r;
+}
+
 int ev_report_write_html(const char *path, const ev_report *r, ev_error *err) {
   if (!r->map || !r->labels || !r->overlap || !r->suspects)
     return ev__err(err, EV_EINVAL, "report: needs a map, labels, the overlap and the suspects");
+  if (r->max_pairs < 0 || r->max_suspects < 0)
+    return ev__err(err, EV_EINVAL, "report: max_pairs %d, max_suspects %d: expected 0 or more", r->max_pairs,
+                   r->max_suspects);
   int64_t n = r->map->n_rows;
   if (r->labels->n != n || r->suspects->n_points != n || (r->thumbs && r->thumbs->n != n))
     return ev__err(err, EV_EMISMATCH, "report: the map has %lld points, the labels %lld, the suspects %lld%s",

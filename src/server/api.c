@@ -409,7 +409,7 @@ static void route_job(sv_api *a, int job, const char *rest, const sv_request *q,
   if (!*rest && !q->post) {
     ev_json b = {0};
     if (sv_jobs_status_json(a->jobs, job, &b)) {
-      ev_json_free(&b);
+      ev_json_clear(&b);
       reply_error(r, 404, "no job %d", job);
       return;
     }

@@ -86,7 +86,7 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, con
   sv_error_body(&b, fmt, ap);
   va_end(ap);
   enum MHD_Result ret = b.failed ? MHD_NO : send_bytes(c, status, "application/json", b.p, b.len, 1, NULL);
-  ev_json_free(&b);
+  ev_json_clear(&b);
   return ret;
 }
 
@@ -117,7 +117,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
     int first = st->tick == 0;
     int rc = sv_jobs_next_event(st->s->api.jobs, st->job, &st->tick, &st->last, &status, &st->waiter);
     if (rc != SV_EVENT_READY || status.failed) {
-      ev_json_free(&status);
+      ev_json_clear(&status);
       return rc == SV_EVENT_NONE ? 0 : MHD_CONTENT_READER_END_OF_STREAM; /* 0: parked until the next change */
     }
     st->out.len = st->off = 0;
@@ -125,7 +125,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
     ev_json_printf(&st->out, "id: %u\ndata: ", st->tick);
     ev_json_put(&st->out, status.p, status.len);
     ev_json_put(&st->out, "\n\n", 2);
-    ev_json_free(&status);
+    ev_json_clear(&status);
     if (st->out.failed) return MHD_CONTENT_READER_END_WITH_ERROR;
   }
   size_t n = st->out.len - st->off < max ? st->out.len - st->off : max;
@@ -137,7 +137,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
 static void stream_free(void *cls) {
   stream *st = cls;
   __atomic_fetch_sub(&st->s->n_streams, 1, __ATOMIC_RELAXED);
-  ev_json_free(&st->out);
+  ev_json_clear(&st->out);
   free(st);
 }
 

@@ -124,7 +124,8 @@ void sv_job_run(sv_job *b) {
     p.umap.min_dist = b->spec.min_dist;
     p.umap.n_epochs = b->spec.iterations;
     p.progress = prog;
-    p.observer = (ev_embed_observer){on_frame, b, 0};
+    p.observer.fn = on_frame; /* every: the method's default */
+    p.observer.user = b;
     b->total_iterations = b->spec.iterations; /* resolved when the job was submitted (api.c) */
     ev_map_info info;
     rc = ev_map_compute(x, NULL, &p, &y, &info, &err);
