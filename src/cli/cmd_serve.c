@@ -1,7 +1,6 @@
 /* cmd_serve.c — `embview serve FILE|DIR ...`: load the inputs, compute
  * their analysis graph and analyses, and serve the viewer until Ctrl-C. */
 #include <getopt.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,12 +33,6 @@ static const char *help_text =
     "Programs send it as the X-Embview-Token header.  See the README's security model.\n" CLI_COMMON_HELP;
 
 enum { OPT_HOST = 7000, OPT_PORT, OPT_OPEN, OPT_SPRITE, OPT_SPRITE_CELL, OPT_NO_ANALYSIS };
-
-static volatile sig_atomic_t stop_flag;
-static void on_signal(int sig) {
-  (void)sig;
-  stop_flag = 1;
-}
 
 /* The access token: EMBVIEW_TOKEN, or 128 random bits. */
 static int make_token(char *token, size_t len) {
@@ -249,11 +242,10 @@ int cmd_serve(int argc, char **argv) {
       execlp("xdg-open", "xdg-open", url, (char *)NULL);
       _exit(127);
     }
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    while (!stop_flag) usleep(100000); /* polled: no window between the check and the wait */
+    /* Ctrl-C and SIGTERM: progress_bar.c's handler, installed before loading
+     * (a second handler installed here left a window after the address was
+     * printed in which a SIGTERM was taken by the first and never seen). */
+    while (!cli_interrupted()) usleep(100000); /* polled: no window between the check and the wait */
     printf("embview serve: stopping\n");
     sv_stop(srv);
   }
