@@ -250,6 +250,7 @@ typedef struct loop_cfg {
  * it is the same for every thread count. */
 #define CENTRE_BLOCKS 64
 static void centre(float *y, int64_t n, int dims, int nt) {
+  (void)nt; /* without OpenMP */
   double part[CENTRE_BLOCKS][3];
 #pragma omp parallel for schedule(static) num_threads(nt)
   for (int b = 0; b < CENTRE_BLOCKS; b++) {
