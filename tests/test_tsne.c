@@ -121,13 +121,20 @@ TEST(fft_gradient_matches_exact_heavy_tails) { compare_gradients(2, 0.5, 6e-2, 0
 TEST(fft_gradient_matches_exact_3d) { compare_gradients(3, 1.0, 1.5e-1, 0); }
 TEST(bh_gradient_matches_exact_3d) { compare_gradients(3, 1.0, 5e-2, 1); }
 
+/* MNIST-10k's labels, or NULL. */
+static ev_labels *mnist_labels(void) {
+  ev_table *lt = NULL;
+  ev_labels *labels = NULL;
+  if (!ev_labels_read(LABELS, 10000, &lt, NULL, NULL)) ev_labels_from_column(lt, 0, &labels, NULL);
+  ev_table_free(lt);
+  return labels;
+}
+
 TEST(quality_on_mnist) {
   ev_error err = {0};
   if (!test_mnist()) TEST_FAIL_("MNIST missing");
-  ev_table *lt = NULL;
-  ASSERT_OK(ev_labels_read(LABELS, 10000, &lt, NULL, &err), &err);
-  ev_labels *labels = NULL;
-  ASSERT_OK(ev_labels_from_column(lt, 0, &labels, &err), &err);
+  ev_labels *labels = mnist_labels();
+  if (!labels) TEST_FAIL_("MNIST labels missing");
   ev_tsne_params p = ev_tsne_params_default();
   if (EV_TEST_SANITIZED) p.n_iter = 300; /* memory checks only; floors in the optimised build */
   ev_matrix *y = NULL;
@@ -142,7 +149,6 @@ TEST(quality_on_mnist) {
   }
   ev_matrix_free(y);
   ev_labels_free(labels);
-  ev_table_free(lt);
 }
 
 /* A small map with the defaults: 600 digits at perplexity 30 are one
@@ -154,10 +160,8 @@ TEST(quality_on_mnist) {
 TEST(small_maps_do_not_collapse) {
   ev_error err = {0};
   if (!test_mnist()) TEST_FAIL_("MNIST missing");
-  ev_table *lt = NULL;
-  ASSERT_OK(ev_labels_read(LABELS, 10000, &lt, NULL, &err), &err);
-  ev_labels *labels = NULL;
-  ASSERT_OK(ev_labels_from_column(lt, 0, &labels, &err), &err);
+  ev_labels *labels = mnist_labels();
+  if (!labels) TEST_FAIL_("MNIST labels missing");
   const int64_t n = 600;
   ev_matrix *x = test_mnist_rows(0, n);
   const struct { int dims; uint64_t seed; } runs[] = {{2, 42}, {2, 1}, {3, 42}};
@@ -182,7 +186,6 @@ TEST(small_maps_do_not_collapse) {
   }
   ev_matrix_free(x);
   ev_labels_free(labels);
-  ev_table_free(lt);
 }
 
 TEST(deterministic_and_thread_independent) {
@@ -401,7 +404,6 @@ TEST(transform_places_new_points) {
   ev_matrix_free(old);
   ev_matrix_free(fresh);
   ev_labels_free(labels);
-  ev_table_free(lt);
 }
 
 int main(int argc, char **argv) {
