@@ -377,10 +377,8 @@ TEST(defaults_are_values) {
 TEST(transform_places_new_points) {
   ev_error err = {0};
   if (!test_mnist()) TEST_FAIL_("MNIST missing");
-  ev_table *lt = NULL;
-  ev_labels *labels = NULL;
-  ASSERT_OK(ev_labels_read(LABELS, 10000, &lt, NULL, &err), &err);
-  ASSERT_OK(ev_labels_from_column(lt, 0, &labels, &err), &err);
+  ev_labels *labels = mnist_labels();
+  if (!labels) TEST_FAIL_("MNIST labels missing");
   ev_matrix *old = test_mnist_rows(0, 8000), *fresh = NULL;
   ASSERT_OK(ev_matrix_new(2000, 784, &fresh, &err), &err);
   memcpy(fresh->data, test_mnist()->data + (size_t)8000 * 784, (size_t)2000 * 784 * sizeof(float));
